@@ -1,0 +1,145 @@
+"""Layer graph → ``torch.nn.Module``.
+
+Each layer node becomes a standard ``torch.nn`` layer registered at its hierarchical path
+(``stage1.0.conv1``), in data-flow order, so a foreign ``state_dict`` maps on by position. The
+wiring (adds, concats, gates) becomes a ``torch.fx`` graph whose ``forward`` is generated Python
+code: nothing interprets the layer graph at run time.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import fx, nn
+
+from archspec.graph import Graph, Node
+
+_ACTS: dict[str, type[nn.Module]] = {
+    "relu": nn.ReLU,
+    "relu6": nn.ReLU6,
+    "silu": nn.SiLU,
+    "sigmoid": nn.Sigmoid,
+    "hardswish": nn.Hardswish,
+    "hardsigmoid": nn.Hardsigmoid,
+    "gelu": nn.GELU,
+    "tanh": nn.Tanh,
+    "leaky_relu": nn.LeakyReLU,
+}
+
+
+class StochasticDepth(nn.Module):
+    """Drop the whole residual branch per sample with probability ``p`` (training only).
+
+    Huang et al., 2016, "Deep Networks with Stochastic Depth"; the "row" mode of torchvision.
+    """
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = 1.0 - self.p
+        mask = torch.empty((x.shape[0],) + (1,) * (x.ndim - 1), dtype=x.dtype, device=x.device).bernoulli_(keep)
+        return x * mask / keep
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+def zeropad_shortcut(x: torch.Tensor, s: int, pad: int) -> torch.Tensor:
+    """The ResNet paper's option A shortcut: subsample by ``s`` and append ``pad`` zero channels."""
+    if s > 1:
+        x = x[:, :, ::s, ::s]
+    return F.pad(x, (0, 0, 0, 0, 0, pad)) if pad else x
+
+
+def make_layer(n: Node) -> nn.Module:
+    """The ``torch.nn`` layer for one node that holds a module."""
+    a = n.attrs
+    if n.op == "conv":
+        return nn.Conv2d(a["in_c"], a["out_c"], a["k"], a["s"], a["p"], a["d"], a["g"], bias=a["bias"])
+    if n.op == "norm":
+        cls = nn.BatchNorm2d if a["dims"] == 3 else nn.BatchNorm1d
+        return cls(a["c"], eps=a["eps"], momentum=a["momentum"])
+    if n.op == "act":
+        return _ACTS[a["kind"]]()
+    if n.op == "maxpool":
+        return nn.AdaptiveMaxPool2d(1) if a["global"] else nn.MaxPool2d(a["k"], a["s"], a["p"], ceil_mode=a["ceil"])
+    if n.op == "avgpool":
+        return nn.AdaptiveAvgPool2d(1) if a["global"] else nn.AvgPool2d(a["k"], a["s"], a["p"], ceil_mode=a["ceil"])
+    if n.op == "linear":
+        return nn.Linear(a["in_f"], a["out_f"], bias=a["bias"])
+    if n.op == "dropout":
+        return nn.Dropout(a["p"])
+    if n.op == "droppath":
+        return StochasticDepth(a["p"])
+    if n.op == "flatten":
+        return nn.Flatten(1)
+    raise ValueError(f"no torch layer for op {n.op!r}")
+
+
+_FUNCTIONS = {"add": operator.add, "mul": operator.mul}
+
+
+def _register(root: nn.Module, path: str, module: nn.Module) -> None:
+    parent = root
+    *heads, last = path.split(".")
+    for part in heads:
+        child = parent._modules.get(part)
+        if child is None:
+            child = nn.Module()
+            parent.add_module(part, child)
+        parent = child
+    parent.add_module(last, module)
+
+
+def _class_name(name: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in name.replace("-", "_").split("_") if p) or "Network"
+
+
+def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> fx.GraphModule:
+    """Compile a layer graph into an ``fx.GraphModule`` of standard layers."""
+    root = nn.Module()
+    graph = fx.Graph()
+    values: dict[int, fx.Node] = {-1: graph.placeholder("x")}
+    for n in g.nodes:
+        args = [values[i] for i in n.inputs]
+        if n.op in _FUNCTIONS:
+            values[n.id] = graph.call_function(_FUNCTIONS[n.op], tuple(args))
+        elif n.op == "concat":
+            values[n.id] = graph.call_function(torch.cat, (args, 1))
+        elif n.op == "zeropad":
+            values[n.id] = graph.call_function(zeropad_shortcut, (args[0], n.attrs["s"], n.attrs["pad"]))
+        else:
+            _register(root, n.name, make_layer(n))
+            values[n.id] = graph.call_module(n.name, (args[0],))
+    graph.output(values[g.output])
+    module = fx.GraphModule(root, graph, class_name=_class_name(g.name))
+    if device is not None or dtype is not None:
+        module = module.to(device=device, dtype=dtype)
+    return module
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    """``auto`` picks CUDA when available."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+def copy_by_position(module: nn.Module, state_dict: dict[str, Any]) -> None:
+    """Load a foreign ``state_dict`` by position: same order, same shapes; names may differ."""
+    ours = module.state_dict()
+    if len(ours) != len(state_dict):
+        raise ValueError(f"state_dict has {len(state_dict)} entries, the module {len(ours)}")
+    mapped = {}
+    for (k_ours, v_ours), (k_theirs, v_theirs) in zip(ours.items(), state_dict.items()):
+        if tuple(v_ours.shape) != tuple(v_theirs.shape):
+            raise ValueError(f"shape mismatch: {k_ours} {tuple(v_ours.shape)} vs {k_theirs} {tuple(v_theirs.shape)}")
+        mapped[k_ours] = v_theirs
+    module.load_state_dict(mapped)

@@ -1,0 +1,153 @@
+"""Lowering of the combinators: residual, concat/branch, scale, repeat and dense."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from archspec import ir
+from archspec.errors import SpecError
+from archspec.expr import as_float, as_int, as_word
+from archspec.ops import COMBINATORS, SHORTCUTS, bind, conv_out
+
+if TYPE_CHECKING:
+    from archspec.lower import Ctx, Lowerer, T
+
+
+def lower(lw: Lowerer, st: ir.Compound, x: T, ctx: Ctx) -> T:
+    a = bind(st.name, COMBINATORS[st.name], st.args, lambda e: lw.eval(e, ctx.env), st.span)
+    return _LOWER[st.name](lw, st, a, x, ctx)
+
+
+def _fmt(shape: tuple[int, ...]) -> str:
+    return "×".join(str(d) for d in shape)
+
+
+def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    kind = as_word(*a["shortcut"], "shortcut", SHORTCUTS) if "shortcut" in a else "auto"
+    p = as_float(*a["drop_path"], ctx.env, "drop_path", 0.0, 1.0) if "drop_path" in a else 0.0
+    sc_norm = as_word(*a["shortcut_norm"], "norm", ("bn", "none")) if "shortcut_norm" in a else lw.cfg.norm
+    sid = lw.open_scope("residual", ctx.prefix, "residual", ctx.scope, st.span, {"shortcut": kind})
+    inner = ctx.with_(scope=sid)
+    y = lw.body(st.body, x, inner)
+    same = y.shape == x.shape
+    if kind == "none" or (kind == "when_same" and not same):
+        lw.scopes[sid].info["shortcut"] = "none"
+        return y
+    if len(y.shape) != 3 or len(x.shape) != 3:
+        raise SpecError("a residual body must keep a C×H×W shape", st.span)
+    if p > 0:
+        y = lw.add("droppath", [y], y.shape, {"p": p}, lw.alloc(ctx.prefix, "droppath"), inner, st.span)
+    if same and kind != "projection":
+        lw.scopes[sid].info["shortcut"] = "identity"
+        sc = x
+    else:
+        s = _stride(x.shape, y.shape, st.span)
+        ssid = lw.open_scope("shortcut", f"{ctx.prefix}.shortcut", "shortcut", sid, st.span)
+        sctx = ctx.with_(prefix=f"{ctx.prefix}.shortcut" if ctx.prefix else "shortcut", scope=ssid)
+        if kind == "zeropad":
+            if y.shape[0] < x.shape[0]:
+                raise SpecError(f"a zero-padding shortcut cannot shrink channels ({x.shape[0]} → {y.shape[0]})", st.span,
+                                hint="use shortcut=projection")
+            attrs = {"s": s, "pad": y.shape[0] - x.shape[0]}
+            sc = lw.add("zeropad", [x], y.shape, attrs, lw.alloc(sctx.prefix, "zeropad"), sctx, st.span)
+        else:
+            attrs = {"in_c": x.shape[0], "out_c": y.shape[0], "k": 1, "s": s, "p": 0, "d": 1, "g": 1, "bias": sc_norm == "none"}
+            sc = lw.add("conv", [x], y.shape, attrs, lw.alloc(sctx.prefix, "conv"), sctx, st.span)
+            if sc_norm != "none":
+                from archspec.primitives import _add_norm
+
+                sc = _add_norm(lw, sc, sc_norm, sctx, st.span)
+        lw.scopes[sid].info["shortcut"] = kind if kind != "auto" else "projection"
+    return lw.add("add", [y, sc], y.shape, {}, lw.alloc(ctx.prefix, "add"), inner, st.span)
+
+
+def _stride(xs: tuple[int, ...], ys: tuple[int, ...], span: ir.Span | None) -> int:
+    """The stride a 1×1 shortcut needs to match the body's output size."""
+    s = max(1, -(-xs[1] // ys[1]))
+    if conv_out(xs[1], 1, s, 0) != ys[1] or conv_out(xs[2], 1, s, 0) != ys[2]:
+        raise SpecError(f"the residual body turns {_fmt(xs)} into {_fmt(ys)}; no 1×1 shortcut matches that", span,
+                        hint="the body must keep the map size or divide it by a whole stride")
+    return s
+
+
+def _concat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    sid = lw.open_scope("concat", ctx.prefix, "concat", ctx.scope, st.span)
+    outs: list[T] = []
+    for b in st.body:
+        if b.kind == "let":
+            ctx.env.values[b.name] = lw.eval(b.value, ctx.env)
+            continue
+        if b.kind != "compound" or b.name != "branch":
+            raise SpecError("inside `concat:` every statement is a `branch:`", b.span, hint="wrap it as `branch: ...`")
+        bind("branch", COMBINATORS["branch"], b.args, lambda e: lw.eval(e, ctx.env), b.span)
+        name = lw.alloc(ctx.prefix, "branch")
+        bsid = lw.open_scope("branch", name, "branch", sid, b.span)
+        y = lw.body(b.body, x, ctx.with_(prefix=name, scope=bsid))
+        if len(y.shape) != 3:
+            raise SpecError("a branch must end with a C×H×W map", b.span)
+        if outs and y.shape[1:] != outs[0].shape[1:]:
+            raise SpecError(f"branch gives {y.shape[1]}×{y.shape[2]} maps but the first branch gives "
+                            f"{outs[0].shape[1]}×{outs[0].shape[2]}; concat needs equal sizes", b.span)
+        outs.append(y)
+    if not outs:
+        raise SpecError("`concat:` needs at least one `branch:`", st.span)
+    c = sum(t.shape[0] for t in outs)
+    return lw.add("concat", outs, (c, *outs[0].shape[1:]), {}, lw.alloc(ctx.prefix, "concat"), ctx.with_(scope=sid), st.span)
+
+
+def _scale(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    sid = lw.open_scope("scale", ctx.prefix, "scale", ctx.scope, st.span)
+    inner = ctx.with_(scope=sid)
+    g = lw.body(st.body, x, inner)
+    if len(g.shape) != 3 or g.shape[0] != x.shape[0] or g.shape[1:] not in ((1, 1), x.shape[1:]):
+        raise SpecError(f"`scale:` multiplies a {_fmt(x.shape)} input by its body's output, which is {_fmt(g.shape)}",
+                        st.span, hint=f"the body must end with {x.shape[0]} channels (1×1 or the same size)")
+    return lw.add("mul", [x, g], x.shape, {}, lw.alloc(ctx.prefix, "mul"), inner, st.span)
+
+
+def _count(lw: Lowerer, a: dict[str, Any], st: ir.Compound, ctx: Ctx) -> int:
+    if "n" not in a:
+        raise SpecError(f"`{st.name}` needs a count", st.span, hint=f"e.g. `{st.name} 3:`")
+    n = as_int(*a["n"], ctx.env, f"{st.name} count")
+    if n > lw.budget.max_nodes:
+        raise SpecError(f"{n:,} repeats is over the budget of {lw.budget.max_nodes:,} layers", a["n"][1])
+    return n
+
+
+def _repeat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    n = _count(lw, a, st, ctx)
+    name = lw.alloc(ctx.prefix, "repeat")
+    sid = lw.open_scope("repeat", name, "repeat", ctx.scope, st.span, {"repeats": n})
+    for i in range(n):
+        x = lw.body(st.body, x, ctx.with_(prefix=f"{name}.{i}", scope=sid))
+    return x
+
+
+def _dense(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    n = _count(lw, a, st, ctx)
+    name = lw.alloc(ctx.prefix, "dense")
+    sid = lw.open_scope("dense", name, "dense", ctx.scope, st.span, {"layers": n, "in_c": x.shape[0]})
+    for i in range(n):
+        inner = ctx.with_(prefix=f"{name}.{i}", scope=sid)
+        y = lw.body(st.body, x, inner)
+        if len(y.shape) != 3 or y.shape[1:] != x.shape[1:]:
+            raise SpecError(f"a dense layer must keep the map size ({x.shape[1]}×{x.shape[2]}), got {_fmt(y.shape)}", st.span)
+        if i == 0:
+            lw.scopes[sid].info["growth"] = y.shape[0]
+        x = lw.add("concat", [x, y], (x.shape[0] + y.shape[0], *x.shape[1:]), {}, f"{name}.{i}.concat", inner, st.span)
+    lw.scopes[sid].info["out_c"] = x.shape[0]
+    return x
+
+
+def _stray_branch(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    raise SpecError("`branch:` belongs inside `concat:`", st.span, hint="write `concat:` and put the branches under it")
+
+
+_LOWER = {
+    "residual": _residual,
+    "concat": _concat,
+    "branch": _stray_branch,
+    "scale": _scale,
+    "repeat": _repeat,
+    "dense": _dense,
+}

@@ -1,0 +1,91 @@
+"""Located errors: ``file:line:col: message``, the source line, a caret, and a hint."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from archspec.ir import Span
+
+
+class SpecError(Exception):
+    """A problem with a spec, located in its source text.
+
+    ``str(err)`` is the full report: ``file:line:col: error: message``, the offending line with
+    carets under the culprit, and a hint where one helps.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        span: Span | None = None,
+        *,
+        hint: str | None = None,
+        file: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.hint = hint
+        self.file = file
+        self.source = source
+
+    def locate(self, file: str, source: str | None) -> SpecError:
+        """Attach the file name and text if not already known (errors raised deep inside)."""
+        if self.file is None:
+            self.file = file
+        if self.source is None:
+            self.source = source
+        return self
+
+    @property
+    def line(self) -> int:
+        return self.span.line if self.span else 1
+
+    @property
+    def col(self) -> int:
+        return self.span.col if self.span else 1
+
+    def __str__(self) -> str:
+        return self.format()
+
+    def format(self) -> str:
+        file = self.file or "<spec>"
+        out = [f"{file}:{self.line}:{self.col}: error: {self.message}"]
+        text = self._source_line()
+        if text is not None:
+            width = 1
+            if self.span and self.span.end_line == self.span.line and self.span.end_col > self.span.col:
+                width = self.span.end_col - self.span.col
+            width = max(1, min(width, len(text) - self.col + 1))
+            out.append(f"  {self.line:>4} | {text}")
+            out.append("       | " + " " * (self.col - 1) + "^" * width)
+        if self.hint:
+            out.append(f"  hint: {self.hint}")
+        return "\n".join(out)
+
+    def _source_line(self) -> str | None:
+        if self.source is None or self.span is None:
+            return None
+        lines = self.source.splitlines()
+        if not 1 <= self.line <= len(lines):
+            return None
+        # Control characters would garble the terminal; show them escaped.
+        raw = lines[self.line - 1]
+        return "".join(ch if ch.isprintable() or ch == "\t" else "?" for ch in raw[:300]).replace("\t", " ")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest known word, or None when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None

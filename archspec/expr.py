@@ -1,0 +1,307 @@
+"""Safe evaluation of spec expressions: numbers, names, ``in.c``, arithmetic and a few builtins.
+
+Specs are data: expressions are walked node by node here, never handed to ``eval``. Every value is
+bounded so an expression cannot hang or allocate (``2**10**9`` is an error, not a big integer).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from archspec import ir
+from archspec.errors import SpecError, did_you_mean
+
+MAX_MAGNITUDE = 10**15  # no size in a CNN comes near this; beyond it arithmetic is refused
+
+
+class Sym(str):
+    """A bare word that names no variable: a vocabulary word (``relu``, ``auto``) or a typo."""
+
+    span: ir.Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """The value of ``in``: a tensor shape (channels, height, width)."""
+
+    c: int
+    h: int
+    w: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rounding:
+    """The spec's channel rounding policy (``round: divisor=8 min=8 guard=0.9 mode=round``)."""
+
+    divisor: int = 1
+    min: int | None = None
+    guard: float = 0.0
+    mode: str = "round"  # round | floor | ceil
+    depth: str = "ceil"  # how scaled repeat counts are rounded
+
+    def divisible(self, v: float, divisor: int | None = None) -> int:
+        """Round ``v`` to a multiple of the divisor (torchvision's ``_make_divisible`` with mode=round)."""
+        d = divisor or self.divisor
+        low = self.min if self.min is not None else d
+        if self.mode == "floor":
+            new = int(v) // d * d
+        elif self.mode == "ceil":
+            new = -(-int(math.ceil(v)) // d) * d
+        else:
+            new = int(v + d / 2) // d * d
+        new = max(low, new)
+        if self.guard and new < self.guard * v:
+            new += d
+        return new
+
+    def repeats(self, n: float) -> int:
+        if self.depth == "floor":
+            return int(math.floor(n))
+        if self.depth == "round":
+            return int(round(n))
+        return int(math.ceil(n))
+
+
+class Env:
+    """Variables in scope: a chain of dicts, innermost first."""
+
+    def __init__(self, values: dict[str, Any] | None = None, parent: Env | None = None) -> None:
+        self.values = values or {}
+        self.parent = parent
+
+    def get(self, name: str) -> Any:
+        env: Env | None = self
+        while env is not None:
+            if name in env.values:
+                return env.values[name]
+            env = env.parent
+        raise KeyError(name)
+
+    def names(self) -> set[str]:
+        out: set[str] = set()
+        env: Env | None = self
+        while env is not None:
+            out.update(env.values)
+            env = env.parent
+        return out
+
+    def child(self, values: dict[str, Any] | None = None) -> Env:
+        return Env(values or {}, self)
+
+
+def _check(v: Any, span: ir.Span | None) -> Any:
+    if isinstance(v, bool) or isinstance(v, Sym):
+        return v
+    if isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            raise SpecError("expression is not a finite number", span)
+        if abs(v) > MAX_MAGNITUDE:
+            raise SpecError(f"number {v:.3g} is too large", span, hint=f"sizes are limited to {MAX_MAGNITUDE:.0e}")
+    if isinstance(v, int) and abs(v) > MAX_MAGNITUDE:
+        raise SpecError("number is too large", span, hint=f"sizes are limited to {MAX_MAGNITUDE:.0e}")
+    return v
+
+
+def _num(v: Any, span: ir.Span | None, env: Env, what: str = "a number") -> int | float:
+    if isinstance(v, Sym):
+        raise undefined(v, span, env)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise SpecError(f"expected {what}, got `{v}`", span)
+    return v
+
+
+def undefined(name: str, span: ir.Span | None, env: Env) -> SpecError:
+    """The error for a word that names nothing."""
+    return SpecError(f"undefined name `{name}`", span, hint=did_you_mean(name, env.names() | set(FUNCTIONS)))
+
+
+def _div(a: float, b: float, span: ir.Span | None) -> float:
+    if b == 0:
+        raise SpecError("division by zero", span)
+    return a / b
+
+
+def _floordiv(a: float, b: float, span: ir.Span | None) -> Any:
+    if b == 0:
+        raise SpecError("division by zero", span)
+    return a // b
+
+
+def _mod(a: float, b: float, span: ir.Span | None) -> Any:
+    if b == 0:
+        raise SpecError("modulo by zero", span)
+    return a % b
+
+
+def _pow(a: float, b: float, span: ir.Span | None) -> Any:
+    if abs(b) > 64 or (abs(a) > 1 and abs(b) * math.log2(abs(a)) > 60):
+        raise SpecError("power is too large", span)
+    if a == 0 and b < 0:
+        raise SpecError("zero to a negative power", span)
+    return a**b
+
+
+_ARITH: dict[str, Callable[[Any, Any, ir.Span | None], Any]] = {
+    "+": lambda a, b, s: a + b,
+    "-": lambda a, b, s: a - b,
+    "*": lambda a, b, s: a * b,
+    "/": _div,
+    "//": _floordiv,
+    "%": _mod,
+    "**": _pow,
+}
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+FUNCTIONS = ("floor", "ceil", "round", "int", "min", "max", "abs", "divisible", "sqrt")
+
+
+class Evaluator:
+    """Evaluates IR expressions in an environment, with the spec's rounding policy for ``divisible``."""
+
+    def __init__(self, rounding: Rounding) -> None:
+        self.rounding = rounding
+
+    def eval(self, e: Any, env: Env) -> Any:
+        kind = e.kind
+        if kind == "num":
+            return _check(e.value, e.span)
+        if kind == "str":
+            return e.value
+        if kind == "name":
+            if e.id in ("true", "false"):
+                try:
+                    return env.get(e.id)
+                except KeyError:
+                    return e.id == "true"
+            try:
+                return env.get(e.id)
+            except KeyError:
+                s = Sym(e.id)
+                s.span = e.span
+                return s
+        if kind == "attr":
+            try:
+                obj = env.get(e.obj)
+            except KeyError:
+                raise undefined(e.obj, e.span, env) from None
+            if isinstance(obj, Shape) and e.attr in ("c", "h", "w"):
+                return getattr(obj, e.attr)
+            raise SpecError(f"`{e.obj}` has no attribute `{e.attr}`", e.span,
+                            hint="the block input has `in.c`, `in.h` and `in.w`" if isinstance(obj, Shape) else None)
+        if kind == "binop":
+            return self._binop(e, env)
+        if kind == "unary":
+            v = self.eval(e.operand, env)
+            if e.op == "not":
+                return not self.truth(v, e.operand.span, env)
+            v = _num(v, e.operand.span, env)
+            return -v if e.op == "-" else v
+        if kind == "cond":
+            return self.eval(e.body if self.truth(self.eval(e.test, env), e.test.span, env) else e.orelse, env)
+        if kind == "func":
+            return self._func(e, env)
+        raise SpecError(f"unsupported expression `{kind}`", getattr(e, "span", None))
+
+    def truth(self, v: Any, span: ir.Span | None, env: Env) -> bool:
+        if isinstance(v, Sym):
+            raise undefined(v, span, env)
+        return bool(v)
+
+    def _binop(self, e: ir.BinOp, env: Env) -> Any:
+        if e.op in ("and", "or"):
+            left = self.truth(self.eval(e.left, env), e.left.span, env)
+            if (e.op == "and") != left:
+                return left
+            return self.truth(self.eval(e.right, env), e.right.span, env)
+        a, b = self.eval(e.left, env), self.eval(e.right, env)
+        if e.op in _COMPARE:
+            if isinstance(a, Sym) and not isinstance(b, (int, float)) or isinstance(b, Sym) and not isinstance(a, (int, float)):
+                return _COMPARE[e.op](str(a), str(b)) if e.op in ("==", "!=") else self._bad_compare(e)
+            return _COMPARE[e.op](_num(a, e.left.span, env), _num(b, e.right.span, env))
+        a, b = _num(a, e.left.span, env), _num(b, e.right.span, env)
+        return _check(_ARITH[e.op](a, b, e.span), e.span)
+
+    def _bad_compare(self, e: ir.BinOp) -> bool:
+        raise SpecError(f"`{e.op}` compares numbers", e.span)
+
+    def _func(self, e: ir.Func, env: Env) -> Any:
+        args = [_num(self.eval(a, env), a.span, env) for a in e.args]
+        fn = e.fn
+        if fn not in FUNCTIONS:
+            raise SpecError(f"unknown function `{fn}`", e.span, hint=did_you_mean(fn, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS))
+        arity = {"min": (1, 99), "max": (1, 99), "divisible": (1, 2), "round": (1, 1)}.get(fn, (1, 1))
+        if not arity[0] <= len(args) <= arity[1]:
+            raise SpecError(f"`{fn}` takes {arity[0]}" + (f" to {arity[1]}" if arity[1] != arity[0] else "") + f" argument(s), got {len(args)}", e.span)
+        if fn == "floor":
+            return math.floor(args[0])
+        if fn == "ceil":
+            return math.ceil(args[0])
+        if fn == "round":
+            return int(round(args[0]))  # Python's rounding, as torchvision's `int(round(...))`
+        if fn == "int":
+            return int(args[0])
+        if fn == "min":
+            return min(args)
+        if fn == "max":
+            return max(args)
+        if fn == "abs":
+            return abs(args[0])
+        if fn == "sqrt":
+            if args[0] < 0:
+                raise SpecError("square root of a negative number", e.span)
+            return math.sqrt(args[0])
+        divisor = int(args[1]) if len(args) > 1 else None
+        if divisor is not None and divisor <= 0:
+            raise SpecError("divisor must be positive", e.span)
+        return self.rounding.divisible(args[0], divisor)
+
+
+def as_int(v: Any, span: ir.Span | None, env: Env, what: str, *, minimum: int = 1) -> int:
+    """A whole number ≥ minimum, or a located error saying what was wanted."""
+    v = _num(v, span, env, what)
+    if isinstance(v, float):
+        if not v.is_integer():
+            raise SpecError(f"{what} must be a whole number, got {v:g}", span, hint="use floor(), ceil(), round() or divisible()")
+        v = int(v)
+    if v < minimum:
+        raise SpecError(f"{what} must be at least {minimum}, got {v}", span)
+    return v
+
+
+def as_float(v: Any, span: ir.Span | None, env: Env, what: str, lo: float = 0.0, hi: float | None = None) -> float:
+    v = float(_num(v, span, env, what))
+    if v < lo or (hi is not None and v > hi):
+        raise SpecError(f"{what} must be between {lo:g} and {hi:g}, got {v:g}" if hi is not None else f"{what} must be at least {lo:g}, got {v:g}", span)
+    return v
+
+
+def as_bool(v: Any, span: ir.Span | None, env: Env, what: str) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, Sym) and v in ("true", "false", "yes", "no"):
+        return v in ("true", "yes")
+    raise SpecError(f"{what} must be true or false, got `{v}`", span)
+
+
+def as_word(v: Any, span: ir.Span | None, what: str, choices: Mapping[str, Any] | tuple[str, ...]) -> str:
+    """One word of a closed vocabulary (an activation, a shortcut kind), with a did-you-mean hint."""
+    if isinstance(v, str) and v in choices:
+        return str(v)
+    return _bad_word(v, span, what, tuple(choices))
+
+
+def _bad_word(v: Any, span: ir.Span | None, what: str, choices: tuple[str, ...]) -> str:
+    hint = did_you_mean(str(v), choices) if isinstance(v, str) else None
+    raise SpecError(f"unknown {what} `{v}`", span, hint=hint or f"{what} is one of: {', '.join(choices)}")

@@ -1,0 +1,290 @@
+"""Spec IR → layer graph: blocks expanded, expressions evaluated, shapes inferred, sizes budgeted.
+
+The lowering walks the statements with the flowing tensor ``x``; primitive ops become nodes
+(``primitives.py``), combinators and block calls open scopes (``combinators.py``). Every error
+carries the span of the statement that caused it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+from typing import Any
+
+from archspec import costs, ir
+from archspec.errors import SpecError, did_you_mean
+from archspec.expr import Env, Evaluator, Shape, as_int
+from archspec.graph import Graph, Node, Scope
+from archspec.ops import COMBINATORS, OPS, OpSchema, bind
+from archspec.scaling import Config
+
+MAX_BLOCK_DEPTH = 32
+
+
+@dataclass
+class Budget:
+    """Limits checked while lowering, before anything is allocated."""
+
+    max_nodes: int = 500_000
+    max_params: int = 20_000_000_000
+    max_layer_elements: int = 4_000_000_000  # one layer's output, per sample
+    max_activations: int = 50_000_000_000  # all layers' outputs, per sample
+
+
+@dataclass(frozen=True, slots=True)
+class T:
+    """The tensor flowing through the statements: the node that made it and its shape."""
+
+    node: int
+    shape: tuple[int, ...]
+
+
+@dataclass
+class Ctx:
+    prefix: str  # naming path for new nodes
+    scope: int  # structural scope id
+    env: Env
+    top: bool  # outside any block: literal widths take the width multiplier
+
+    def with_(self, **kw: Any) -> Ctx:
+        return Ctx(**{**self.__dict__, **kw})
+
+
+class Lowerer:
+    """Holds the graph under construction; see ``lower()``."""
+
+    def __init__(self, spec: ir.Spec, blocks: dict[str, ir.BlockDef], cfg: Config, budget: Budget) -> None:
+        self.spec = spec
+        self.blocks = blocks
+        self.cfg = cfg
+        self.budget = budget
+        self.ev = Evaluator(cfg.rounding)
+        self.nodes: list[Node] = []
+        self.scopes: list[Scope] = [Scope(0, "network", "", spec.name, None, spec.name_span)]
+        self.counters: dict[str, dict[str, int]] = {}
+        self.stack: list[str] = []  # block calls in progress, for recursion errors
+        self.builtin = {n for n, b in blocks.items() if b.span is not None and n not in {u.name for u in spec.blocks}}
+        self.total_params = 0
+        self.total_elements = 0
+
+    # ---- bookkeeping ----------------------------------------------------------------------
+
+    def alloc(self, prefix: str, base: str) -> str:
+        """A fresh child name under ``prefix``: conv1, conv2, ..."""
+        counts = self.counters.setdefault(prefix, {})
+        counts[base] = counts.get(base, 0) + 1
+        name = f"{base}{counts[base]}"
+        return f"{prefix}.{name}" if prefix else name
+
+    def open_scope(self, kind: str, name: str, label: str, parent: int, span: ir.Span | None, info: dict[str, Any] | None = None) -> int:
+        sid = len(self.scopes)
+        self.scopes.append(Scope(sid, kind, name, label, parent, span, info or {}))
+        self.scopes[parent].children.append(sid)
+        return sid
+
+    def add(self, op: str, inputs: list[T], out: tuple[int, ...], attrs: dict[str, Any], name: str, ctx: Ctx, span: ir.Span | None) -> T:
+        """Append a node after checking every size against the budget."""
+        b = self.budget
+        if len(self.nodes) >= b.max_nodes:
+            raise SpecError(f"the network has more than {b.max_nodes:,} layers", span, hint="raise the budget with --max-layers")
+        if any(d < 1 for d in out):
+            raise SpecError(f"`{op}` leaves an empty output {_fmt(out)}", span)
+        elements = prod(out)
+        if elements > b.max_layer_elements:
+            raise SpecError(f"`{name}` outputs {elements:,} values per sample, over the budget of {b.max_layer_elements:,}",
+                            span, hint="raise it with --max-activations, or check the input size and widths")
+        ins = [t.shape for t in inputs]
+        params, macs = costs.params_macs(op, attrs, ins, out)
+        self.total_params += params
+        self.total_elements += elements
+        if self.total_params > b.max_params:
+            raise SpecError(f"the network passes {b.max_params:,} parameters at `{name}`", span, hint="raise the budget with --max-params")
+        if self.total_elements > b.max_activations:
+            raise SpecError(f"activations pass {b.max_activations:,} values per sample at `{name}`", span,
+                            hint="raise the budget with --max-activations")
+        node = Node(len(self.nodes), name, op, tuple(t.node for t in inputs), out, attrs, ctx.scope, span, params, macs)
+        self.nodes.append(node)
+        return T(node.id, out)
+
+    def eval(self, e: Any, env: Env) -> Any:
+        return self.ev.eval(e, env)
+
+    # ---- the network ----------------------------------------------------------------------
+
+    def run(self) -> Graph:
+        x = T(-1, self.cfg.input)
+        env = self.cfg.globals
+        stage_no = 0
+        total = sum(self._row_repeats(p, r, env) for p in self.spec.parts if isinstance(p, ir.Stages) for r in p.rows)
+        index = [0]
+        for part in self.spec.parts:
+            if isinstance(part, ir.Section):
+                name = part.name
+                if name not in ("stem", "head"):
+                    stage_no += 1
+                sid = self.open_scope("stage", name, name, 0, part.span)
+                x = self.body(part.body, x, Ctx(name, sid, env.child(), True))
+            else:
+                for row in part.rows:
+                    stage_no += 1
+                    x = self.stage_row(part, row, f"stage{stage_no}", x, env, index, total)
+        if not self.nodes:
+            raise SpecError("the network has no layers", self.spec.name_span, hint="add a `stem:`, `stages` or `head:` section")
+        return Graph(self.spec.name, self.cfg.input, self.nodes, self.scopes, x.node)
+
+    def _row_repeats(self, part: ir.Stages, row: ir.Row, env: Env) -> int:
+        for a in row.args:
+            if a.key == "x":
+                n = as_int(self.eval(a.value, env), a.span, env, "repeat count")
+                if n > self.budget.max_nodes:
+                    raise SpecError(f"{n:,} repeats is over the budget of {self.budget.max_nodes:,} layers", a.span)
+                return self.cfg.scale_depth(n)
+        return 1
+
+    def stage_row(self, part: ir.Stages, row: ir.Row, name: str, x: T, env: Env, index: list[int], total: int) -> T:
+        bdef = self.block_def(part.block, part.span)
+        pnames = [p.name for p in bdef.params]
+        base = self.bind_block(bdef, part.args, env, part.span, allow_positional=True)
+        given = self.bind_block(bdef, [a for a in row.args if a.key != "x"], env, row.span, allow_positional=True)
+        args = {**base, **given}
+        n = self._row_repeats(part, row, env)
+        if "c" in given and _literal_arg(row.args, pnames, "c"):
+            v, s = args["c"]
+            args["c"] = (self.cfg.scale_width(as_int(v, s, env, "width")), s)
+        info = {"block": bdef.name, "repeats": n, **{k: v for k, (v, _) in args.items() if isinstance(v, (int, float, str))}}
+        sid = self.open_scope("stage", name, name, 0, row.span, info)
+        ctx = Ctx(name, sid, env, False)
+        for i in range(n):
+            call_args = dict(args)
+            if i > 0 and "s" in call_args:
+                call_args["s"] = (1, call_args["s"][1])
+            env.values["block_index"], env.values["num_blocks"] = index[0], total
+            x = self.call_block(bdef, call_args, x, ctx, row.span, f"{name}.{i}")
+            index[0] += 1
+        env.values.pop("block_index", None)
+        env.values.pop("num_blocks", None)
+        return x
+
+    # ---- statements -----------------------------------------------------------------------
+
+    def body(self, stmts: list[Any], x: T, ctx: Ctx) -> T:
+        for st in stmts:
+            x = self.stmt(st, x, ctx)
+        return x
+
+    def stmt(self, st: Any, x: T, ctx: Ctx) -> T:
+        from archspec import combinators, primitives
+
+        kind = st.kind
+        if kind == "let":
+            ctx.env.values[st.name] = self.eval(st.value, ctx.env)
+            return x
+        if kind == "if":
+            for br in st.branches:
+                if br.test is None or self.ev.truth(self.eval(br.test, ctx.env), br.test.span, ctx.env):
+                    return self.body(br.body, x, ctx)
+            return x
+        if kind == "call":
+            if st.name in OPS:
+                return primitives.lower_op(self, st, x, ctx)
+            if st.name in self.blocks:
+                bdef = self.blocks[st.name]
+                args = self.bind_block(bdef, st.args, ctx.env, st.span, allow_positional=True)
+                return self.call_block(bdef, args, x, ctx, st.span, self.alloc(ctx.prefix, bdef.name))
+            if st.name in COMBINATORS:
+                raise SpecError(f"`{st.name}` needs a body", st.span, hint=f"write `{st.name}:` and indent its statements below")
+            raise self.unknown(st.name, st.span)
+        if kind == "compound":
+            if st.name in COMBINATORS:
+                return combinators.lower(self, st, x, ctx)
+            if st.name in OPS or st.name in self.blocks:
+                raise SpecError(f"`{st.name}` takes no indented body", st.span, hint="remove the `:`")
+            raise self.unknown(st.name, st.span)
+        raise SpecError(f"unsupported statement `{kind}`", getattr(st, "span", None))
+
+    def unknown(self, name: str, span: ir.Span | None) -> SpecError:
+        words = set(OPS) | set(self.blocks) | set(COMBINATORS)
+        return SpecError(f"unknown op or block `{name}`", _word_span(span, name), hint=did_you_mean(name, words))
+
+    # ---- blocks ---------------------------------------------------------------------------
+
+    def block_def(self, name: str, span: ir.Span | None) -> ir.BlockDef:
+        if name not in self.blocks:
+            raise SpecError(f"unknown block `{name}`", span, hint=did_you_mean(name, self.blocks) or "define it with `block NAME(...):`")
+        return self.blocks[name]
+
+    def bind_block(self, bdef: ir.BlockDef, args: list[ir.Arg], env: Env, span: ir.Span | None, *, allow_positional: bool) -> dict[str, tuple[Any, ir.Span | None]]:
+        pnames = tuple(p.name for p in bdef.params)
+        schema = OpSchema(positional=pnames, keys=pnames)
+        return bind(bdef.name, schema, list(args), lambda e: self.eval(e, env), span)
+
+    def call_block(self, bdef: ir.BlockDef, args: dict[str, tuple[Any, ir.Span | None]], x: T, ctx: Ctx, span: ir.Span | None, name: str) -> T:
+        if bdef.name in self.stack:
+            chain = " → ".join([*self.stack[self.stack.index(bdef.name):], bdef.name])
+            raise SpecError(f"block `{bdef.name}` calls itself ({chain})", span, hint="blocks cannot be recursive")
+        if len(self.stack) >= MAX_BLOCK_DEPTH:
+            raise SpecError(f"blocks nested more than {MAX_BLOCK_DEPTH} deep", span)
+        if len(x.shape) != 3:
+            raise SpecError(f"block `{bdef.name}` needs a C×H×W input, got {_fmt(x.shape)}", span)
+        env = self.cfg.globals.child({"in": Shape(*x.shape)})
+        for p in bdef.params:
+            if p.name in args:
+                env.values[p.name] = args[p.name][0]
+            elif p.default is not None:
+                env.values[p.name] = self.eval(p.default, env)
+            else:
+                raise SpecError(f"block `{bdef.name}` needs `{p.name}`", span, hint=f"`{bdef.name}` takes ({', '.join(q.name for q in bdef.params)})")
+        info = {p.name: env.values[p.name] for p in bdef.params if isinstance(env.values[p.name], (int, float, str))}
+        sid = self.open_scope("block", name, bdef.name, ctx.scope, span, info)
+        self.stack.append(bdef.name)
+        try:
+            return self.body(bdef.body, x, Ctx(name, sid, env, False))
+        except SpecError as err:
+            if bdef.name in self.builtin and span is not None:
+                # The culprit is in the prelude; point at the user's call and say where inside.
+                if err.span is not None and not getattr(err, "in_builtin", False):
+                    err.message += f" (inside built-in block `{bdef.name}`, prelude.arch:{err.span.line})"
+                    err.in_builtin = True  # type: ignore[attr-defined]
+                err.span = span
+            raise
+        finally:
+            self.stack.pop()
+
+
+def _literal_arg(args: list[ir.Arg], pnames: list[str], key: str) -> bool:
+    """Whether the argument for ``key`` is written as a plain number (so α applies to it)."""
+    pos = 0
+    for a in args:
+        k = a.key
+        if k is None:
+            k = pnames[pos] if pos < len(pnames) else None
+            pos += 1
+        if k == key:
+            return is_literal(a.value)
+    return False
+
+
+def is_literal(e: Any) -> bool:
+    """An expression with no names in it: ``64``, ``64*4``."""
+    if e.kind == "num":
+        return True
+    if e.kind == "binop":
+        return is_literal(e.left) and is_literal(e.right)
+    if e.kind == "unary":
+        return is_literal(e.operand)
+    return False
+
+
+def _word_span(span: ir.Span | None, word: str) -> ir.Span | None:
+    if span is None:
+        return None
+    return ir.Span(line=span.line, col=span.col, end_line=span.line, end_col=span.col + len(word))
+
+
+def _fmt(shape: tuple[int, ...]) -> str:
+    return "×".join(str(d) for d in shape)
+
+
+def lower(spec: ir.Spec, blocks: dict[str, ir.BlockDef], cfg: Config, budget: Budget | None = None) -> Graph:
+    """Expand a spec into its layer graph."""
+    return Lowerer(spec, blocks, cfg, budget or Budget()).run()

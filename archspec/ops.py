@@ -1,0 +1,128 @@
+"""The primitive ops of the language: their arguments, and the shape each one produces.
+
+An op statement (``conv 64 k3 s2``) is bound against its ``OpSchema`` (positional names, keys and
+aliases, one-letter shorthands, bare-word flags) and then turned into layer-graph nodes by the
+lowering. Shape arithmetic lives here so every backend agrees on it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from archspec import ir
+from archspec.errors import SpecError, did_you_mean
+
+ACTIVATIONS = ("relu", "relu6", "silu", "swish", "sigmoid", "hardswish", "hardsigmoid", "gelu", "tanh", "leaky_relu", "none")
+NORMS = ("bn", "none")
+
+
+@dataclass(frozen=True)
+class OpSchema:
+    """How an op's arguments are written."""
+
+    positional: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)  # long name or shorthand letter -> key
+    flags: tuple[str, ...] = ()  # bare words that set a key to true: `ceil`, `global`, `bias`
+    doc: str = ""
+
+    def all_keys(self) -> set[str]:
+        return set(self.keys) | set(self.aliases)
+
+
+_SPATIAL = {"kernel": "k", "stride": "s", "padding": "p", "dilation": "d", "groups": "g", "channels": "c"}
+
+OPS: dict[str, OpSchema] = {
+    "conv": OpSchema(
+        positional=("c",),
+        keys=("c", "k", "s", "p", "d", "g", "bias", "norm", "act"),
+        aliases=_SPATIAL,
+        flags=("bias",),
+        doc="conv C kK sS [pP dD gG] [bias] [norm=bn|none] [act=relu|...|none]: Conv2d, then norm and activation",
+    ),
+    "maxpool": OpSchema(
+        positional=("k",), keys=("k", "s", "p", "ceil", "global"), aliases=_SPATIAL, flags=("ceil", "global"),
+        doc="maxpool kK [sS] [pP] [ceil] | maxpool global",
+    ),
+    "avgpool": OpSchema(
+        positional=("k",), keys=("k", "s", "p", "ceil", "global"), aliases=_SPATIAL, flags=("ceil", "global"),
+        doc="avgpool kK [sS] [pP] [ceil] | avgpool global",
+    ),
+    "fc": OpSchema(
+        positional=("c",), keys=("c", "bias", "act"), aliases={"features": "c", "channels": "c"}, flags=("bias",),
+        doc="fc N [act=...]: Linear (flattens a C×H×W input first)",
+    ),
+    "dropout": OpSchema(positional=("p",), keys=("p",), doc="dropout P: Dropout with probability P"),
+    "flatten": OpSchema(doc="flatten: C×H×W → C·H·W"),
+    "act": OpSchema(positional=("kind",), keys=("kind",), doc="act [relu|relu6|silu|...]: the default or a named activation"),
+    "norm": OpSchema(positional=("kind",), keys=("kind", "eps", "momentum"), doc="norm [bn] [eps=...]: normalisation"),
+}
+OPS["linear"] = OPS["fc"]
+
+COMBINATORS = {
+    "residual": OpSchema(
+        keys=("shortcut", "drop_path", "shortcut_norm"),
+        doc="residual [shortcut=auto|projection|zeropad|when_same|none] [drop_path=P]: body + shortcut",
+    ),
+    "concat": OpSchema(doc="concat: branches side by side, joined along channels"),
+    "branch": OpSchema(doc="branch: one path inside concat"),
+    "scale": OpSchema(doc="scale: multiply the input by the body's output (a channel gate, as in SE)"),
+    "repeat": OpSchema(positional=("n",), keys=("n",), aliases={"x": "n"}, doc="repeat N: the body N times"),
+    "dense": OpSchema(
+        positional=("n",), keys=("n",), aliases={"x": "n"},
+        doc="dense N: N times, concatenate the body's output to its input (DenseNet connectivity)",
+    ),
+}
+SHORTCUTS = ("auto", "projection", "zeropad", "when_same", "none")
+
+
+def bind(
+    name: str,
+    schema: OpSchema,
+    args: list[ir.Arg],
+    evaluate: Any,
+    span: ir.Span | None,
+) -> dict[str, tuple[Any, ir.Span | None]]:
+    """Match written arguments to an op's keys. Unknown keys, duplicates and extras are errors."""
+    out: dict[str, tuple[Any, ir.Span | None]] = {}
+    pos = 0
+    for a in args:
+        if a.key is None:
+            value = evaluate(a.value)
+            if isinstance(value, str) and value in schema.flags and not isinstance(value, bool):
+                key, value = str(value), True
+            elif pos < len(schema.positional):
+                key = schema.positional[pos]
+                pos += 1
+            else:
+                hint = f"`{name}` takes {len(schema.positional)} positional argument(s)"
+                if isinstance(value, str) and schema.flags:
+                    hint = did_you_mean(value, schema.flags) or hint + f"; flags: {', '.join(schema.flags)}"
+                raise SpecError(f"too many arguments to `{name}`: `{value}`", a.span, hint=hint)
+        else:
+            key = schema.aliases.get(a.key, a.key)
+            if key not in schema.keys:
+                what = "shorthand" if a.short else "argument"
+                raise SpecError(
+                    f"`{name}` has no {what} `{a.key}`",
+                    a.span,
+                    hint=did_you_mean(a.key, schema.all_keys()) or (f"`{name}` takes: " + ", ".join(schema.keys) if schema.keys else f"`{name}` takes no arguments"),
+                )
+            value = evaluate(a.value)
+        if key in out:
+            raise SpecError(f"`{key}` given twice to `{name}`", a.span)
+        out[key] = (value, a.span)
+    return out
+
+
+def conv_out(size: int, k: int, s: int, p: int, d: int = 1, ceil: bool = False) -> int:
+    """Output length of a conv or pool along one axis (PyTorch's formula, ceil mode included)."""
+    span = size + 2 * p - d * (k - 1) - 1
+    if ceil:
+        out = math.ceil(span / s) + 1
+        if (out - 1) * s >= size + p:  # the last window must start inside the input or left padding
+            out -= 1
+        return out
+    return span // s + 1

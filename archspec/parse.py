@@ -1,0 +1,420 @@
+"""Text → spec IR: the Lark grammar, an indentation post-lexer, and a Transformer to typed nodes."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.lark import PostLex
+
+from archspec import ir
+from archspec.errors import SpecError, did_you_mean
+
+TOP_LEVEL_WORDS = ("network", "input", "block", "stages", "stage", "stem", "head", "variants", "let")
+SETTINGS = ("defaults", "round", "compound", "scale")
+MAX_SOURCE_BYTES = 2_000_000
+MAX_NESTING = 64
+
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "INT": "a whole number",
+    "NUMBER": "a number",
+    "SHORT": "a shorthand like `k3`",
+    "SHAPE": "a shape like `3x224x224`",
+    "STRING": 'a "string"',
+    "_NL": "the end of the line",
+    "_INDENT": "an indented block",
+    "_DEDENT": "the end of the indented block",
+    "COLON": "`:`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "EQUAL": "`=`",
+    "COMMA": "`,`",
+    "$END": "the end of the file",
+}
+
+
+class _Indenter(PostLex):
+    """Turns leading whitespace into INDENT/DEDENT tokens, reporting bad indentation in place."""
+
+    always_accept = ("_NL",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        levels = [0]
+        depth = 0  # parentheses: newlines inside them are not statement ends
+        last: Token | None = None
+        for tok in stream:
+            last = tok
+            if tok.type == "_NL":
+                if depth > 0:
+                    continue
+                yield tok
+                indent_str = tok.rsplit("\n", 1)[1]
+                if "\t" in indent_str:
+                    raise SpecError(
+                        "tab in indentation",
+                        _tok_span(tok, tok.end_line, 1, len(indent_str) + 1),
+                        hint="indent with spaces",
+                    )
+                indent = len(indent_str)
+                if indent > levels[-1]:
+                    if len(levels) > MAX_NESTING:
+                        raise SpecError("blocks nested too deeply", _tok_span(tok, tok.end_line, 1, indent + 1))
+                    levels.append(indent)
+                    yield Token.new_borrow_pos("_INDENT", indent_str, tok)
+                else:
+                    while indent < levels[-1]:
+                        levels.pop()
+                        yield Token.new_borrow_pos("_DEDENT", indent_str, tok)
+                    if indent != levels[-1]:
+                        raise SpecError(
+                            f"indentation of {indent} spaces matches no enclosing block",
+                            _tok_span(tok, tok.end_line, 1, indent + 1),
+                            hint=f"indent to {levels[-1]} spaces, or to a level used above",
+                        )
+                continue
+            if tok.type in ("LPAR",):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise SpecError("parentheses nested too deeply", _tok_span(tok))
+            elif tok.type in ("RPAR",):
+                depth = max(0, depth - 1)
+            yield tok
+        while len(levels) > 1:
+            levels.pop()
+            yield Token.new_borrow_pos("_DEDENT", "", last) if last else Token("_DEDENT", "")
+
+
+def _tok_span(tok: Token, line: int | None = None, col: int | None = None, end_col: int | None = None) -> ir.Span:
+    line = line or tok.line or 1
+    col = col or tok.column or 1
+    end = end_col or (tok.end_column if tok.end_line == tok.line and tok.end_column else col + 1)
+    return ir.Span(line=line, col=col, end_line=line, end_col=max(end, col + 1))
+
+
+def _meta_span(meta: Any) -> ir.Span | None:
+    if getattr(meta, "empty", True):
+        return None
+    return ir.Span(line=meta.line, col=meta.column, end_line=meta.end_line, end_col=meta.end_column)
+
+
+@functools.cache
+def _lark() -> Lark:
+    grammar = resources.files("archspec").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", postlex=_Indenter(), propagate_positions=True, maybe_placeholders=False)
+
+
+_LOCK = threading.Lock()  # the post-lexer and LALR parser instance are not re-entrant
+
+
+def _num(text: str) -> int | float:
+    if text.isdigit():
+        return int(text)
+    return float(text)
+
+
+@v_args(meta=True)
+class _ToIR(Transformer):
+    """Builds typed IR nodes from the parse tree, keeping spans."""
+
+    # expressions
+    def number(self, meta: Any, c: list[Token]) -> ir.Num:
+        return ir.Num(value=_num(str(c[0])), span=_meta_span(meta))
+
+    def string(self, meta: Any, c: list[Token]) -> ir.Str:
+        return ir.Str(value=str(c[0])[1:-1], span=_meta_span(meta))
+
+    def name(self, meta: Any, c: list[Token]) -> ir.Name:
+        return ir.Name(id=str(c[0]), span=_meta_span(meta))
+
+    def attr(self, meta: Any, c: list[Token]) -> ir.Attr:
+        return ir.Attr(obj=str(c[0]), attr=str(c[1]), span=_meta_span(meta))
+
+    def func(self, meta: Any, c: list[Any]) -> ir.Func:
+        return ir.Func(fn=str(c[0]), args=list(c[1:]), span=_meta_span(meta))
+
+    def binary(self, meta: Any, c: list[Any]) -> Any:
+        left = c[0]
+        for i in range(1, len(c), 2):
+            left = ir.BinOp(op=str(c[i]), left=left, right=c[i + 1], span=_join(left, c[i + 1]))
+        return left
+
+    def compare(self, meta: Any, c: list[Any]) -> Any:
+        if len(c) == 1:
+            return c[0]
+        return ir.BinOp(op=str(c[1]), left=c[0], right=c[2], span=_meta_span(meta))
+
+    def pow_(self, meta: Any, c: list[Any]) -> Any:
+        if len(c) == 1:
+            return c[0]
+        return ir.BinOp(op="**", left=c[0], right=c[2], span=_meta_span(meta))
+
+    def or_(self, meta: Any, c: list[Any]) -> Any:
+        return self._fold("or", c)
+
+    def and_(self, meta: Any, c: list[Any]) -> Any:
+        return self._fold("and", c)
+
+    def _fold(self, op: str, c: list[Any]) -> Any:
+        left = c[0]
+        for right in c[1:]:
+            left = ir.BinOp(op=op, left=left, right=right, span=_join(left, right))
+        return left
+
+    def not_(self, meta: Any, c: list[Any]) -> ir.Unary:
+        return ir.Unary(op="not", operand=c[0], span=_meta_span(meta))
+
+    def neg(self, meta: Any, c: list[Any]) -> ir.Unary:
+        return ir.Unary(op=str(c[0]), operand=c[1], span=_meta_span(meta))
+
+    def cond(self, meta: Any, c: list[Any]) -> ir.Cond:
+        return ir.Cond(body=c[0], test=c[1], orelse=c[2], span=_meta_span(meta))
+
+    # arguments
+    def short(self, meta: Any, c: list[Token]) -> ir.Arg:
+        tok = c[0]
+        span = _meta_span(meta)
+        return ir.Arg(key=str(tok)[0], value=ir.Num(value=_num(str(tok)[1:]), span=span), short=True, span=span)
+
+    def kwarg(self, meta: Any, c: list[Any]) -> ir.Arg:
+        return ir.Arg(key=str(c[0]), value=c[1], span=_meta_span(meta))
+
+    def posarg(self, meta: Any, c: list[Any]) -> ir.Arg:
+        return ir.Arg(value=c[0], span=_meta_span(meta))
+
+    def arglist(self, meta: Any, c: list[Any]) -> list[ir.Arg]:
+        return list(c)
+
+    # statements
+    def call(self, meta: Any, c: list[Any]) -> ir.Call:
+        return ir.Call(name=str(c[0]), args=list(c[1:]), span=_meta_span(meta))
+
+    def let_stmt(self, meta: Any, c: list[Any]) -> ir.Let:
+        return ir.Let(name=str(c[0]), value=c[1], span=_meta_span(meta))
+
+    def simple_line(self, meta: Any, c: list[Any]) -> list[Any]:
+        return list(c)
+
+    def suite(self, meta: Any, c: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for item in c:
+            out.extend(item if isinstance(item, list) else [item])
+        return out
+
+    def compound(self, meta: Any, c: list[Any]) -> ir.Compound:
+        return ir.Compound(name=str(c[0]), args=list(c[1:-1]), body=c[-1], span=_meta_span(meta))
+
+    def if_stmt(self, meta: Any, c: list[Any]) -> ir.If:
+        branches = [ir.IfBranch(test=c[0], body=c[1], span=_meta_span(meta))]
+        branches += c[2:]
+        return ir.If(branches=branches, span=_meta_span(meta))
+
+    def elif_clause(self, meta: Any, c: list[Any]) -> ir.IfBranch:
+        return ir.IfBranch(test=c[0], body=c[1], span=_meta_span(meta))
+
+    def else_clause(self, meta: Any, c: list[Any]) -> ir.IfBranch:
+        return ir.IfBranch(test=None, body=c[0], span=_meta_span(meta))
+
+    # top level
+    def network(self, meta: Any, c: list[Token]) -> tuple[str, Any]:
+        desc = str(c[1])[1:-1] if len(c) > 1 else ""
+        return ("network", (str(c[0]), desc, _tok_span(c[0])))
+
+    def input_decl(self, meta: Any, c: list[Token]) -> tuple[str, Any]:
+        dims = tuple(int(x) for x in str(c[0]).split("x"))
+        span = _tok_span(c[0])
+        if len(dims) != 3:
+            raise SpecError(f"input must be CxHxW (3 numbers), got {len(dims)}", span, hint="e.g. `input 3x224x224`")
+        return ("input", (dims, span))
+
+    def setting(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        name = str(c[0])
+        if name not in SETTINGS:
+            raise SpecError(
+                f"unknown setting `{name}`",
+                _tok_span(c[0]),
+                hint=did_you_mean(name, SETTINGS + TOP_LEVEL_WORDS) or f"settings are {', '.join(SETTINGS)}",
+            )
+        return ("setting", ir.Setting(name=name, args=list(c[1:]), span=_meta_span(meta)))
+
+    def variant(self, meta: Any, c: list[Any]) -> ir.Variant:
+        return ir.Variant(name=str(c[0]), args=list(c[1:]), span=_meta_span(meta))
+
+    def variants(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("variants", list(c))
+
+    def param(self, meta: Any, c: list[Any]) -> ir.Param:
+        return ir.Param(name=str(c[0]), default=c[1] if len(c) > 1 else None, span=_meta_span(meta))
+
+    def block_def(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        params = [p for p in c[1:] if isinstance(p, ir.Param)]
+        body: list[Any] = []
+        for item in c[1 + len(params) :]:
+            body.extend(item if isinstance(item, list) else [item])
+        return ("block", ir.BlockDef(name=str(c[0]), params=params, body=body, span=_meta_span(meta)))
+
+    def row(self, meta: Any, c: list[Any]) -> ir.Row:
+        return ir.Row(args=list(c), span=_meta_span(meta))
+
+    def stages(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        args = c[1] if len(c) > 1 and isinstance(c[1], list) else []
+        rows = [r for r in c[1:] if isinstance(r, ir.Row)]
+        return ("part", ir.Stages(block=str(c[0]), args=args, rows=rows, span=_meta_span(meta)))
+
+    def section(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        name, args, body = str(c[0]), list(c[1:-1]), c[-1]
+        span = _meta_span(meta)
+        if name == "stage":
+            if len(args) != 1 or args[0].key is not None or not isinstance(args[0].value, ir.Name):
+                raise SpecError("a stage section is written `stage NAME:`", span, hint="e.g. `stage dense1:`")
+            return ("part", ir.Section(name=args[0].value.id, body=body, span=span))
+        if name not in ("stem", "head"):
+            raise SpecError(
+                f"unknown section `{name}`",
+                _tok_span(c[0]),
+                hint=did_you_mean(name, TOP_LEVEL_WORDS + SETTINGS) or "sections are stem, head and `stage NAME`",
+            )
+        if args:
+            raise SpecError(f"`{name}:` takes no arguments", args[0].span)
+        return ("part", ir.Section(name=name, body=body, span=span))
+
+    def start(self, meta: Any, c: list[Any]) -> list[Any]:
+        return list(c)
+
+
+def _join(a: Any, b: Any) -> ir.Span | None:
+    if a.span is None or b.span is None:
+        return a.span or b.span
+    return ir.Span(line=a.span.line, col=a.span.col, end_line=b.span.end_line, end_col=b.span.end_col)
+
+
+def parse(text: str, file: str = "<spec>") -> ir.Spec:
+    """Parse spec text into the IR. Raises SpecError (located) on any problem."""
+    try:
+        return _parse(text, file)
+    except SpecError as err:
+        raise err.locate(file, text) from None
+    except RecursionError:
+        raise SpecError("spec nested too deeply to parse", file=file, source=text) from None
+
+
+def _parse(text: str, file: str) -> ir.Spec:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise SpecError(f"spec is larger than {MAX_SOURCE_BYTES // 1_000_000} MB", ir.Span(line=1, col=1, end_line=1, end_col=2))
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise SpecError("spec contains a NUL byte (is this a binary file?)", ir.Span(line=line, col=1, end_line=line, end_col=2))
+    src = text if text.endswith("\n") else text + "\n"
+    with _LOCK:
+        try:
+            tree = _lark().parse(src)
+        except UnexpectedInput as exc:
+            raise _syntax_error(exc, src) from None
+    try:
+        items = _ToIR().transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, SpecError):
+            raise exc.orig_exc from None
+        raise
+    return _assemble(items, file)
+
+
+def _assemble(items: list[tuple[str, Any]], file: str) -> ir.Spec:
+    fields: dict[str, Any] = {"settings": [], "lets": [], "variants": [], "blocks": [], "parts": []}
+    seen_blocks: dict[str, ir.BlockDef] = {}
+    seen_settings: dict[str, ir.Setting] = {}
+    for item in items:
+        if isinstance(item, ir.Let):
+            fields["lets"].append(item)
+            continue
+        kind, value = item
+        if kind == "network":
+            if "name" in fields:
+                raise SpecError("`network` declared twice", value[2])
+            fields["name"], fields["description"], fields["name_span"] = value
+        elif kind == "input":
+            if "input" in fields:
+                raise SpecError("`input` declared twice", value[1])
+            fields["input"], fields["input_span"] = value
+        elif kind == "setting":
+            if value.name in seen_settings:
+                raise SpecError(f"`{value.name}:` given twice", value.span)
+            seen_settings[value.name] = value
+            fields["settings"].append(value)
+        elif kind == "variants":
+            if fields["variants"]:
+                raise SpecError("`variants:` given twice", value[0].span)
+            names: set[str] = set()
+            for v in value:
+                if v.name in names:
+                    raise SpecError(f"variant `{v.name}` defined twice", v.span)
+                names.add(v.name)
+            fields["variants"] = value
+        elif kind == "block":
+            if value.name in seen_blocks:
+                raise SpecError(f"block `{value.name}` defined twice", value.span)
+            seen_blocks[value.name] = value
+            fields["blocks"].append(value)
+        else:
+            fields["parts"].append(value)
+    if "name" not in fields:
+        if not fields["parts"] and fields["blocks"]:
+            fields["name"] = "prelude"  # a file of block definitions only
+            fields["input"] = (1, 1, 1)
+        else:
+            raise SpecError("the spec has no `network NAME` line", ir.Span(line=1, col=1, end_line=1, end_col=2),
+                            hint="start the file with e.g. `network mynet`")
+    if "input" not in fields:
+        raise SpecError("the spec has no `input CxHxW` line", fields.get("name_span"), hint="e.g. `input 3x224x224`")
+    return ir.Spec(file=file, **fields)
+
+
+def _syntax_error(exc: UnexpectedInput, src: str) -> SpecError:
+    line, col = max(1, exc.line if exc.line != -1 else 1), max(1, exc.column if exc.column != -1 else 1)
+    lines = src.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    span = ir.Span(line=line, col=col, end_line=line, end_col=col + 1)
+    first = text.split()[0].split(":")[0] if text.split() else ""
+    at_top = text[:1] not in (" ", "") and col == 1 + len(text) - len(text.lstrip())
+    if isinstance(exc, UnexpectedToken) and exc.token.type in ("_INDENT",):
+        return SpecError("unexpected indentation", span, hint="indent only the body of a `:` line")
+    if isinstance(exc, UnexpectedCharacters):
+        ch = src[exc.pos_in_stream] if exc.pos_in_stream is not None and exc.pos_in_stream < len(src) else "?"
+        shown = ch if ch.isprintable() else repr(ch)
+        return SpecError(f"unexpected character `{shown}`", span, hint=_expected(exc.allowed))
+    if isinstance(exc, UnexpectedEOF):
+        return SpecError("unexpected end of file", span, hint=_expected(exc.expected))
+    assert isinstance(exc, UnexpectedToken)
+    tok = exc.token
+    if tok.end_column and tok.line == line:
+        span = ir.Span(line=line, col=col, end_line=line, end_col=max(col + 1, tok.end_column))
+    if first and at_top and first not in TOP_LEVEL_WORDS + SETTINGS and first.isidentifier():
+        hint = did_you_mean(first, TOP_LEVEL_WORDS + SETTINGS)
+        if hint:
+            start = ir.Span(line=line, col=1, end_line=line, end_col=1 + len(first))
+            return SpecError(f"unknown word `{first}` at the top level", start, hint=hint)
+    shown = str(tok).strip() or _TERMINAL_WORDS.get(tok.type, tok.type)
+    if tok.type == "_NL":
+        shown = "end of line"
+    return SpecError(f"unexpected `{shown}`", span, hint=_expected(exc.expected))
+
+
+def _expected(names: Any) -> str | None:
+    words = sorted({_TERMINAL_WORDS.get(n, _literal(n)) for n in (names or ())} - {None})
+    if not words:
+        return None
+    if len(words) > 6:
+        words = words[:6] + ["…"]
+    return "expected " + ", ".join(words)
+
+
+def _literal(name: str) -> str | None:
+    pattern = _lark().get_terminal(name).pattern if name in {t.name for t in _lark().terminals} else None
+    if pattern is not None and pattern.type == "str":
+        return f"`{pattern.value}`"
+    return name.lower()
