@@ -8,8 +8,8 @@ Conventions (stated in every table):
   per output for a bias; norm 2 per element (scale, shift); activation 1 per element (4 for
   sigmoid/silu/gelu/tanh, 3 for the hard variants); pools one per window element; add and mul
   1 per element.
-- ``fvcore``: fvcore's FlopCountAnalysis total: conv and linear MACs, 1 per element for
-  batch_norm, and the input size of adaptive average pooling; other ops are not counted.
+- ``fvcore``: fvcore's FlopCountAnalysis total: conv and linear MACs, 2 per element for
+  batch_norm (eval mode, affine), and the input size of adaptive average pooling; other ops are not counted.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def fvcore(op: str, a: dict[str, Any], ins: list[tuple[int, ...]], out: tuple[in
     if op in ("conv", "linear"):
         return macs
     if op == "norm":
-        return prod(ins[0])
+        return 2 * prod(ins[0])  # eval mode with affine: scale and shift
     if op == "avgpool" and a.get("global"):
         return prod(ins[0])
     return 0

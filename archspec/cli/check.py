@@ -1,0 +1,31 @@
+"""``archspec check``: validate a spec (parse, resolve, lower) without building anything."""
+
+from __future__ import annotations
+
+import argparse
+
+from archspec.cli.common import EXIT_OK, add_spec_args, load_network, out, print_json
+
+HELP = """examples:
+  archspec check specs/resnet50.arch
+  archspec check my.arch --json
+
+A bad spec prints file:line:col, the line with a caret and a hint, and exits with code 2.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="validate a spec", epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_spec_args(p)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    net = load_network(args)
+    if args.json:
+        print_json({"ok": True, "name": net.name, "variant": net.variant, "layers": len(net.layers),
+                    "params": net.params, "macs": net.macs})
+    else:
+        out.print(f"ok: {net.name} — {len(net.layers)} layers, {net.params:,} params, {net.macs:,} MACs", markup=False)
+    return EXIT_OK

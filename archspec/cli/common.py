@@ -1,0 +1,120 @@
+"""What the commands share: SPEC and knob arguments, loading, error reports, tables."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from archspec.errors import SpecError
+from archspec.lower import Budget
+from archspec.network import Network, load
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:
+    out = Console(highlight=False, soft_wrap=True, width=160)  # pipes and logs get the whole table
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def add_spec_args(p: argparse.ArgumentParser, *, knobs: bool = True) -> None:
+    p.add_argument("spec", metavar="SPEC", help="a .arch file, path.arch:variant, or a zoo name")
+    if knobs:
+        p.add_argument("--variant", "-V", help="a named variant of a family spec (e.g. b3)")
+        p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                       help="set a knob (alpha/α, rho/ρ, phi/φ, width, depth, resolution) or a spec variable; repeatable")
+    b = Budget()
+    p.add_argument("--max-params", type=int, default=b.max_params, metavar="N", help=f"refuse networks with more parameters (default {b.max_params:.0e})")
+    p.add_argument("--max-layers", type=int, default=b.max_nodes, metavar="N", help=f"refuse networks with more layers (default {b.max_nodes:,})")
+    p.add_argument("--max-activations", type=int, default=b.max_activations, metavar="N",
+                   help=f"refuse networks whose activations per sample pass N values (default {b.max_activations:.0e})")
+
+
+def parse_overrides(items: list[str]) -> dict[str, Any]:
+    """``--set alpha=0.5`` → {"alpha": 0.5}; values are numbers or words."""
+    values: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key or not raw.strip():
+            raise SpecError(f"--set expects KEY=VALUE, got `{item}`", file="--set", hint="e.g. --set alpha=0.75")
+        raw = raw.strip()
+        value: Any
+        try:
+            value = int(raw)
+        except ValueError:
+            try:
+                value = float(raw)
+            except ValueError:
+                raise SpecError(f"--set {key}: `{raw}` is not a number", file="--set") from None
+        values[key] = value
+    return values
+
+
+def load_network(args: argparse.Namespace) -> Network:
+    budget = Budget(max_nodes=args.max_layers, max_params=args.max_params, max_activations=args.max_activations)
+    return load(args.spec, variant=getattr(args, "variant", None), overrides=parse_overrides(getattr(args, "overrides", [])), budget=budget)
+
+
+def report_error(e: SpecError) -> int:
+    """Print a located error to stderr; exit code 2."""
+    err.print(e.format(), markup=False)
+    return EXIT_BAD_INPUT
+
+
+def fail_internal(exc: BaseException) -> int:
+    err.print(f"archspec: internal error: {type(exc).__name__}: {exc}", markup=False)
+    err.print("this is a bug in archspec, not in your spec; please report it with the spec that caused it", markup=False)
+    return EXIT_FAILED
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def human(n: float, unit: str = "") -> str:
+    """1234567 → '1.23 M'."""
+    for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")):
+        if abs(n) >= div:
+            return f"{n / div:.2f} {suffix}{unit}"
+    return f"{n:g} {unit}".strip()
+
+
+def shape(s: tuple[int, ...] | list[int]) -> str:
+    return "×".join(str(d) for d in s)
+
+
+def _config(info: dict[str, Any]) -> str:
+    skip = {"block", "repeats"}
+    return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in info.items() if k not in skip)
+
+
+def stage_table(net: Network) -> Table:
+    """Per-stage output shape, block config, params, MACs and activation memory."""
+    title = f"{net.name}" + (f" [{net.variant}]" if net.variant else "") + f" — input {shape(net.input)}"
+    t = Table(title=title, caption="MACs: conv+linear multiply-accumulates (bias excluded); memory: layer outputs, fp32, batch 1",
+              header_style="bold")
+    t.add_column("stage")
+    t.add_column("block")
+    t.add_column("×", justify="right")
+    t.add_column("resolved config")
+    t.add_column("output", justify="right")
+    t.add_column("params", justify="right")
+    t.add_column("MACs", justify="right")
+    t.add_column("memory", justify="right")
+    for s in net.stages:
+        t.add_row(s.name, str(s.info.get("block", "")), str(s.info.get("repeats", "")), _config(s.info), shape(s.out),
+                  f"{s.params:,}", human(s.macs), human(s.activations * 4, "B"))
+    t.add_section()
+    t.add_row("total", "", "", "", shape(net.output), f"{net.params:,}", human(net.macs), human(net.activations * 4, "B"), style="bold")
+    return t
+
+
+def totals_line(net: Network) -> str:
+    return (f"{net.name}: {net.params:,} params · {net.macs:,} MACs · {net.flops:,} FLOPs (all ops, MAC = 2) · "
+            f"fvcore {net.fvcore:,} · output {shape(net.output)}")

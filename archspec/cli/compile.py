@@ -1,0 +1,126 @@
+"""``archspec compile``: check, analyse, build the PyTorch module, run it once, write artifacts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from archspec.cli.common import EXIT_OK, add_spec_args, err, load_network, out, print_json, shape, stage_table, totals_line
+from archspec.network import Network
+
+HELP = """examples:
+  archspec compile specs/resnet50.arch
+  archspec compile efficientnet_b0 --device cpu -o out/
+  archspec compile specs/mobilenet_v1.arch --set alpha=0.5 --json
+
+Writes build/<name>/: spec.json (the spec IR), graph.json (the layer graph), analysis.json, and
+the block-level diagram when Graphviz is installed.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("compile", help="build the PyTorch module, run it once, write artifacts", epilog=HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_spec_args(p)
+    p.add_argument("-o", "--out", default="build", metavar="DIR", help="artifacts go to DIR/<name>/ (default build)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the forward pass (default auto)")
+    p.add_argument("--batch", type=int, default=1, metavar="N", help="batch size of the dummy forward pass (default 1)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run)
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    """Write a file atomically: a temporary file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def artifacts(net: Network) -> dict[str, Callable[[], str | bytes]]:
+    """File name → producer, for everything compile writes."""
+    files: dict[str, Callable[[], str | bytes]] = {
+        "spec.json": lambda: net.spec.model_dump_json(indent=2, exclude_none=True),
+        "graph.json": lambda: json.dumps(net.graph.to_dict(), indent=1, default=str),
+        "analysis.json": lambda: json.dumps(net.to_dict(per_layer=True), indent=1, default=str),
+    }
+    try:
+        from archspec.backends import graphviz as gv
+    except ImportError:
+        return files
+    if gv.have_dot():
+        files[f"{net.name}.svg"] = lambda: gv.render_bytes(net, "svg", level="block")
+    return files
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch < 1:
+        err.print("archspec: --batch must be at least 1", markup=False)
+        return 2
+    result: dict[str, Any] = {}
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
+                  disable=args.json or not err.is_terminal) as progress:
+        task = progress.add_task("checking and analysing the spec", total=None)
+        net = load_network(args)
+        progress.update(task, description="loading PyTorch")
+        import torch
+
+        from archspec.backends.torch import resolve_device
+
+        device = resolve_device(args.device)
+        if device.type == "cuda" and not torch.cuda.is_available():
+            err.print("archspec: --device cuda, but CUDA is not available here", markup=False)
+            return 2
+        progress.update(task, description=f"building the module on {device}")
+        t0 = time.perf_counter()
+        model = net.to_torch(device=device).eval()
+        build_s = time.perf_counter() - t0
+        progress.update(task, description="running one forward pass")
+        x = torch.randn(args.batch, *net.input, device=device)
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            y = model(x)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        forward_s = time.perf_counter() - t0
+        got = tuple(y.shape[1:])
+        if got != tuple(net.output):
+            err.print(f"archspec: the module's output {shape(got)} differs from the analysis {shape(net.output)}", markup=False)
+            return 1
+        torch_params = sum(p.numel() for p in model.parameters())
+        if torch_params != net.params:
+            err.print(f"archspec: the module has {torch_params:,} parameters, the analysis {net.params:,}", markup=False)
+            return 1
+        progress.update(task, description="writing artifacts")
+        outdir = Path(args.out) / (net.name + (f"_{net.variant}" if net.variant else ""))
+        written = []
+        for name, make in artifacts(net).items():
+            _write(outdir / name, make())
+            written.append(str(outdir / name))
+    result = {
+        "name": net.name, "variant": net.variant, "input": list(net.input), "output": list(net.output),
+        "params": net.params, "macs": net.macs, "flops": net.flops, "device": str(device),
+        "build_seconds": round(build_s, 4), "forward_seconds": round(forward_s, 4), "artifacts": written,
+    }
+    if args.json:
+        print_json(result)
+        return EXIT_OK
+    out.print(stage_table(net))
+    out.print(totals_line(net), markup=False)
+    out.print(f"built {type(model).__name__} on {device} in {build_s:.2f} s; forward pass on {shape((args.batch, *net.input))} "
+              f"→ {shape(tuple(y.shape))} in {forward_s * 1000:.0f} ms", markup=False)
+    out.print("wrote " + ", ".join(written), markup=False)
+    return EXIT_OK
