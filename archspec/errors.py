@@ -58,6 +58,8 @@ class SpecError(Exception):
             width = 1
             if self.span and self.span.end_line == self.span.line and self.span.end_col > self.span.col:
                 width = self.span.end_col - self.span.col
+            elif self.span and self.span.end_line > self.span.line:
+                width = len(text.rstrip()) - self.col + 1  # a multi-line construct: underline its first line
             width = max(1, min(width, len(text) - self.col + 1))
             out.append(f"  {self.line:>4} | {text}")
             out.append("       | " + " " * (self.col - 1) + "^" * width)

@@ -107,7 +107,7 @@ def _check(v: Any, span: ir.Span | None) -> Any:
 
 def _num(v: Any, span: ir.Span | None, env: Env, what: str = "a number") -> int | float:
     if isinstance(v, Sym):
-        raise undefined(v, span, env)
+        raise undefined(v, v.span or span, env)
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise SpecError(f"expected {what}, got `{v}`", span)
     return v

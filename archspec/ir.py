@@ -178,6 +178,7 @@ class Stages(Node):
     args: list[Arg] = []
     rows: list[Row]
     span: Span | None = None
+    block_span: Span | None = None
 
 
 class Section(Node):

@@ -123,7 +123,8 @@ class Lowerer:
                 if name not in ("stem", "head"):
                     stage_no += 1
                 sid = self.open_scope("stage", name, name, 0, part.span)
-                x = self.body(part.body, x, Ctx(name, sid, env.child(), True))
+                local = {"in": Shape(*x.shape)} if len(x.shape) == 3 else {}  # a section's `in` is its input
+                x = self.body(part.body, x, Ctx(name, sid, env.child(local), True))
             else:
                 for row in part.rows:
                     stage_no += 1
@@ -142,7 +143,7 @@ class Lowerer:
         return 1
 
     def stage_row(self, part: ir.Stages, row: ir.Row, name: str, x: T, env: Env, index: list[int], total: int) -> T:
-        bdef = self.block_def(part.block, part.span)
+        bdef = self.block_def(part.block, part.block_span or part.span)
         pnames = [p.name for p in bdef.params]
         base = self.bind_block(bdef, part.args, env, part.span, allow_positional=True)
         given = self.bind_block(bdef, [a for a in row.args if a.key != "x"], env, row.span, allow_positional=True)

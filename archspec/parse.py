@@ -264,7 +264,7 @@ class _ToIR(Transformer):
     def stages(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         args = c[1] if len(c) > 1 and isinstance(c[1], list) else []
         rows = [r for r in c[1:] if isinstance(r, ir.Row)]
-        return ("part", ir.Stages(block=str(c[0]), args=args, rows=rows, span=_meta_span(meta)))
+        return ("part", ir.Stages(block=str(c[0]), args=args, rows=rows, span=_meta_span(meta), block_span=_tok_span(c[0])))
 
     def section(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         name, args, body = str(c[0]), list(c[1:-1]), c[-1]
@@ -380,7 +380,7 @@ def _syntax_error(exc: UnexpectedInput, src: str) -> SpecError:
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     span = ir.Span(line=line, col=col, end_line=line, end_col=col + 1)
     first = text.split()[0].split(":")[0] if text.split() else ""
-    at_top = text[:1] not in (" ", "") and col == 1 + len(text) - len(text.lstrip())
+    at_top = text[:1] not in (" ", "\t", "")
     if isinstance(exc, UnexpectedToken) and exc.token.type in ("_INDENT",):
         return SpecError("unexpected indentation", span, hint="indent only the body of a `:` line")
     if isinstance(exc, UnexpectedCharacters):

@@ -1,0 +1,23 @@
+"""Shared test helpers: the reference figures and small spec builders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+REFERENCE = SHARED / "reference" / "torchvision.json"
+
+
+@pytest.fixture(scope="session")
+def reference() -> dict:
+    """Exact torchvision parameter counts and fvcore figures, per model."""
+    return json.loads(REFERENCE.read_text())["models"]
+
+
+def spec(body: str, input: str = "3x32x32", name: str = "t") -> str:
+    """A small spec: the network line, the input line, then ``body``."""
+    return f"network {name}\ninput {input}\n{body}"
