@@ -6,7 +6,7 @@ Pydantic v2 models with discriminated unions, so the IR round-trips through JSON
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -88,7 +88,7 @@ class Cond(Node):
     span: Span | None = None
 
 
-Expr = Annotated[Union[Num, Str, Name, Attr, Func, BinOp, Unary, Cond], Field(discriminator="kind")]
+Expr = Annotated[Num | Str | Name | Attr | Func | BinOp | Unary | Cond, Field(discriminator="kind")]
 
 
 # ---- arguments and statements --------------------------------------------------------------
@@ -141,7 +141,7 @@ class If(Node):
     span: Span | None = None
 
 
-Stmt = Annotated[Union[Call, Let, Compound, If], Field(discriminator="kind")]
+Stmt = Annotated[Call | Let | Compound | If, Field(discriminator="kind")]
 
 
 # ---- top level ------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ class Variant(Node):
     span: Span | None = None
 
 
-Part = Annotated[Union[Section, Stages], Field(discriminator="kind")]
+Part = Annotated[Section | Stages, Field(discriminator="kind")]
 
 
 class Spec(Node):

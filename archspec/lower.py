@@ -76,13 +76,17 @@ class Lowerer:
         name = f"{base}{counts[base]}"
         return f"{prefix}.{name}" if prefix else name
 
-    def open_scope(self, kind: str, name: str, label: str, parent: int, span: ir.Span | None, info: dict[str, Any] | None = None) -> int:
+    def open_scope(
+        self, kind: str, name: str, label: str, parent: int, span: ir.Span | None, info: dict[str, Any] | None = None
+    ) -> int:
         sid = len(self.scopes)
         self.scopes.append(Scope(sid, kind, name, label, parent, span, info or {}))
         self.scopes[parent].children.append(sid)
         return sid
 
-    def add(self, op: str, inputs: list[T], out: tuple[int, ...], attrs: dict[str, Any], name: str, ctx: Ctx, span: ir.Span | None) -> T:
+    def add(
+        self, op: str, inputs: list[T], out: tuple[int, ...], attrs: dict[str, Any], name: str, ctx: Ctx, span: ir.Span | None
+    ) -> T:
         """Append a node after checking every size against the budget."""
         b = self.budget
         if len(self.nodes) >= b.max_nodes:

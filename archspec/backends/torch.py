@@ -138,7 +138,7 @@ def copy_by_position(module: nn.Module, state_dict: dict[str, Any]) -> None:
     if len(ours) != len(state_dict):
         raise ValueError(f"state_dict has {len(state_dict)} entries, the module {len(ours)}")
     mapped = {}
-    for (k_ours, v_ours), (k_theirs, v_theirs) in zip(ours.items(), state_dict.items()):
+    for (k_ours, v_ours), (k_theirs, v_theirs) in zip(ours.items(), state_dict.items(), strict=True):
         if tuple(v_ours.shape) != tuple(v_theirs.shape):
             raise ValueError(f"shape mismatch: {k_ours} {tuple(v_ours.shape)} vs {k_theirs} {tuple(v_theirs.shape)}")
         mapped[k_ours] = v_theirs

@@ -28,10 +28,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def layer_table(net) -> Table:  # type: ignore[no-untyped-def]
     t = Table(title=f"{net.name} — layers", header_style="bold",
               caption="MACs: conv+linear multiply-accumulates; memory: output, fp32, batch 1")
-    for col, just in (("layer", "left"), ("op", "left"), ("output", "right"), ("params", "right"), ("MACs", "right"), ("memory", "right")):
+    columns = (("layer", "left"), ("op", "left"), ("output", "right"), ("params", "right"), ("MACs", "right"), ("memory", "right"))
+    for col, just in columns:
         t.add_column(col, justify=just)  # type: ignore[arg-type]
     for layer in net.layers:
-        t.add_row(layer.path, layer.op, shape(layer.out), f"{layer.params:,}", f"{layer.macs:,}", human(layer.activations * 4, "B"))
+        memory = human(layer.activations * 4, "B")
+        t.add_row(layer.path, layer.op, shape(layer.out), f"{layer.params:,}", f"{layer.macs:,}", memory)
     return t
 
 

@@ -29,8 +29,10 @@ def add_spec_args(p: argparse.ArgumentParser, *, knobs: bool = True) -> None:
         p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                        help="set a knob (alpha/α, rho/ρ, phi/φ, width, depth, resolution) or a spec variable; repeatable")
     b = Budget()
-    p.add_argument("--max-params", type=int, default=b.max_params, metavar="N", help=f"refuse networks with more parameters (default {b.max_params:.0e})")
-    p.add_argument("--max-layers", type=int, default=b.max_nodes, metavar="N", help=f"refuse networks with more layers (default {b.max_nodes:,})")
+    p.add_argument("--max-params", type=int, default=b.max_params, metavar="N",
+                   help=f"refuse networks with more parameters (default {b.max_params:.0e})")
+    p.add_argument("--max-layers", type=int, default=b.max_nodes, metavar="N",
+                   help=f"refuse networks with more layers (default {b.max_nodes:,})")
     p.add_argument("--max-activations", type=int, default=b.max_activations, metavar="N",
                    help=f"refuse networks whose activations per sample pass N values (default {b.max_activations:.0e})")
 
@@ -58,7 +60,8 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
 
 def load_network(args: argparse.Namespace) -> Network:
     budget = Budget(max_nodes=args.max_layers, max_params=args.max_params, max_activations=args.max_activations)
-    return load(args.spec, variant=getattr(args, "variant", None), overrides=parse_overrides(getattr(args, "overrides", [])), budget=budget)
+    overrides = parse_overrides(getattr(args, "overrides", []))
+    return load(args.spec, variant=getattr(args, "variant", None), overrides=overrides, budget=budget)
 
 
 def report_error(e: SpecError) -> int:
