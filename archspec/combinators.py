@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from archspec import ir
 from archspec.errors import SpecError
 from archspec.expr import as_float, as_int, as_word
-from archspec.ops import COMBINATORS, SHORTCUTS, bind, conv_out
+from archspec.ops import ACTIVATIONS, COMBINATORS, SHORTCUTS, bind, conv_out
 
 if TYPE_CHECKING:
     from archspec.lower import Ctx, Lowerer, T
@@ -58,7 +58,12 @@ def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -
 
                 sc = _add_norm(lw, sc, sc_norm, sctx, st.span)
         lw.scopes[sid].info["shortcut"] = kind if kind != "auto" else "projection"
-    return lw.add("add", [y, sc], y.shape, {}, lw.alloc(ctx.prefix, "add"), inner, st.span)
+    out = lw.add("add", [y, sc], y.shape, {}, lw.alloc(ctx.prefix, "add"), inner, st.span)
+    if "act" in a:  # the activation after the addition, said on the residual itself
+        kind = as_word(*a["act"], "activation", ACTIVATIONS)
+        if kind != "none":
+            out = lw.add("act", [out], out.shape, {"kind": "silu" if kind == "swish" else kind}, lw.alloc(ctx.prefix, "act"), inner, st.span)
+    return out
 
 
 def _stride(xs: tuple[int, ...], ys: tuple[int, ...], span: ir.Span | None) -> int:

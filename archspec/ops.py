@@ -63,8 +63,8 @@ OPS["linear"] = OPS["fc"]
 
 COMBINATORS = {
     "residual": OpSchema(
-        keys=("shortcut", "drop_path", "shortcut_norm"),
-        doc="residual [shortcut=auto|projection|zeropad|when_same|none] [drop_path=P]: body + shortcut",
+        keys=("shortcut", "drop_path", "shortcut_norm", "act"),
+        doc="residual [shortcut=auto|projection|zeropad|when_same|none] [drop_path=P] [act=A]: body + shortcut, then A",
     ),
     "concat": OpSchema(doc="concat: branches side by side, joined along channels"),
     "branch": OpSchema(doc="branch: one path inside concat"),

@@ -150,3 +150,18 @@ def test_when_same_and_projection_shortcuts() -> None:
 def test_prelude_blocks_are_callable_and_overridable() -> None:
     text = spec("block basic(c, s=1):\n  conv c k1 s=s\nstages basic:\n  8 x2 s1\n")
     assert [n.op for n in archspec.loads(text).graph.nodes].count("add") == 0
+
+
+def test_residual_act_after_the_add() -> None:
+    net = archspec.loads(spec("stem:\n  conv 8 k3\n  residual act=relu6:\n    conv 8 k3 act=none\n"))
+    assert [n.op for n in net.graph.nodes][-2:] == ["add", "act"]
+    assert net.graph.nodes[-1].attrs["kind"] == "relu6"
+
+
+def test_greek_knobs_in_the_spec() -> None:
+    text = spec("scale: α=0.5 ρ=0.5\nstem:\n  conv 32 k3\n", input="3x64x64")
+    net = archspec.loads(text)
+    assert net.input == (3, 32, 32) and net.graph.nodes[0].attrs["out_c"] == 16
+    assert net.config.knobs["alpha"] == 0.5
+    # A command-line override wins over the spec's own setting.
+    assert archspec.loads(text, overrides={"alpha": 1.0}).graph.nodes[0].attrs["out_c"] == 32
