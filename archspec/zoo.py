@@ -62,6 +62,12 @@ def _display(path: Path) -> str:
 
 
 def find(name: str) -> Entry | None:
+    """The zoo entry called ``name``; a spec file of that name is tried before reading them all."""
+    path = specs_dir() / f"{name}.arch"
+    if path.is_file():
+        spec = parse(path.read_text(encoding="utf-8"), str(path))
+        if spec.name == name and not spec.variants:
+            return Entry(name, _display(path), None)
     for e in entries():
         if e.name == name:
             return e
