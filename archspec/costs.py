@@ -45,8 +45,8 @@ def flops(op: str, a: dict[str, Any], ins: list[tuple[int, ...]], out: tuple[int
     if op == "act":
         return _ACT_FLOPS.get(a["kind"], 1) * n
     if op in ("maxpool", "avgpool"):
-        if a.get("global"):
-            return prod(ins[0])
+        if a.get("global") or a.get("adaptive"):
+            return max(prod(ins[0]), n)  # every input element enters a window (adaptive windows may overlap)
         return n * a["k"] * a["k"]
     if op in ("add", "mul"):
         return n
@@ -63,6 +63,6 @@ def fvcore(op: str, a: dict[str, Any], ins: list[tuple[int, ...]], out: tuple[in
         return macs
     if op == "norm":
         return 2 * prod(ins[0])  # eval mode with affine: scale and shift
-    if op == "avgpool" and a.get("global"):
+    if op == "avgpool" and (a.get("global") or a.get("adaptive")):
         return prod(ins[0])
     return 0

@@ -148,8 +148,11 @@ Stmt = Annotated[Call | Let | Compound | If, Field(discriminator="kind")]
 
 
 class Param(Node):
+    """A block parameter; ``width`` (``c``, or written ``name: width``) means literal values take α."""
+
     name: str
     default: Expr | None = None
+    width: bool = False
     span: Span | None = None
 
 
@@ -208,6 +211,17 @@ class Variant(Node):
 Part = Annotated[Section | Stages, Field(discriminator="kind")]
 
 
+class Comment(Node):
+    """A ``# comment`` (``text`` follows the ``#``), kept so ``archspec fmt`` can print it back.
+
+    ``trailing``: code precedes it on its line. Comments do not affect what a spec means.
+    """
+
+    text: str
+    trailing: bool = False
+    span: Span | None = None
+
+
 class Spec(Node):
     """A whole ``.arch`` file."""
 
@@ -222,6 +236,7 @@ class Spec(Node):
     variants: list[Variant] = []
     blocks: list[BlockDef] = []
     parts: list[Part] = []
+    comments: list[Comment] = []
 
 
 for _model in (Func, BinOp, Unary, Cond, Arg, Call, Let, Compound, IfBranch, If, BlockDef, Section):

@@ -128,7 +128,9 @@ class Lowerer:
                     stage_no += 1
                 sid = self.open_scope("stage", name, name, 0, part.span)
                 local = {"in": Shape(*x.shape)} if len(x.shape) == 3 else {}  # a section's `in` is its input
+                first = len(self.nodes)
                 x = self.body(part.body, x, Ctx(name, sid, env.child(local), True))
+                self.scopes[sid].info.update(self._section_info(sid, first))
             else:
                 for row in part.rows:
                     stage_no += 1
@@ -136,6 +138,25 @@ class Lowerer:
         if not self.nodes:
             raise SpecError("the network has no layers", self.spec.name_span, hint="add a `stem:`, `stages` or `head:` section")
         return Graph(self.spec.name, self.cfg.input, self.nodes, self.scopes, x.node)
+
+    def _section_info(self, sid: int, first: int) -> dict[str, Any]:
+        """What a stem/head/stage section resolved to: its own layers' widths and its block calls."""
+        widths = [n.attrs["out_c"] if n.op == "conv" else n.attrs["out_f"]
+                  for n in self.nodes[first:] if n.scope == sid and n.op in ("conv", "linear")]
+        calls = [self._call_summary(self.scopes[c]) for c in self.scopes[sid].children if self.scopes[c].kind == "block"]
+        info: dict[str, Any] = {}
+        if widths:
+            info["widths"] = widths
+        if calls:
+            info["blocks"] = ", ".join(calls)
+        return info
+
+    def _call_summary(self, scope: Scope) -> str:
+        """``inception(64 96 128 16 32 32 k_big=3)``: a block call with its resolved arguments."""
+        bdef = self.blocks[scope.label]
+        words = [f"{scope.info[p.name]:g}" if p.width else f"{p.name}={_short(scope.info[p.name])}"
+                 for p in bdef.params if p.name in scope.info]
+        return f"{scope.label}({' '.join(words)})"
 
     def _row_repeats(self, part: ir.Stages, row: ir.Row, env: Env) -> int:
         for a in row.args:
@@ -148,27 +169,39 @@ class Lowerer:
 
     def stage_row(self, part: ir.Stages, row: ir.Row, name: str, x: T, env: Env, index: list[int], total: int) -> T:
         bdef = self.block_def(part.block, part.block_span or part.span)
-        pnames = [p.name for p in bdef.params]
-        base = self.bind_block(bdef, part.args, env, part.span, allow_positional=True)
-        given = self.bind_block(bdef, [a for a in row.args if a.key != "x"], env, row.span, allow_positional=True)
-        args = {**base, **given}
         n = self._row_repeats(part, row, env)
-        if "c" in given and _literal_arg(row.args, pnames, "c"):
-            v, s = args["c"]
-            args["c"] = (self.cfg.scale_width(as_int(v, s, env, "width")), s)
-        info = {"block": bdef.name, "repeats": n, **{k: v for k, (v, _) in args.items() if isinstance(v, (int, float, str))}}
-        sid = self.open_scope("stage", name, name, 0, row.span, info)
+        sid = self.open_scope("stage", name, name, 0, row.span, {"block": bdef.name, "repeats": n})
         ctx = Ctx(name, sid, env, False)
         for i in range(n):
-            call_args = dict(args)
-            if i > 0 and "s" in call_args:
-                call_args["s"] = (1, call_args["s"][1])
+            # Arguments are bound per block, so they may use `block_index` / `num_blocks`
+            # (EfficientNet's stochastic depth grows linearly with the block's index).
             env.values["block_index"], env.values["num_blocks"] = index[0], total
-            x = self.call_block(bdef, call_args, x, ctx, row.span, f"{name}.{i}")
+            row_args = [a for a in row.args if a.key != "x"]
+            base = self.bind_block(bdef, part.args, env, part.span, allow_positional=True)
+            given = self.bind_block(bdef, row_args, env, row.span, allow_positional=True)
+            base, given = self.scale_widths(bdef, part.args, base, env), self.scale_widths(bdef, row_args, given, env)
+            args = {**base, **given}
+            if i == 0:
+                self.scopes[sid].info.update({k: v for k, (v, _) in args.items() if isinstance(v, (int, float, str))})
+            elif "s" in args:
+                args["s"] = (1, args["s"][1])
+            x = self.call_block(bdef, args, x, ctx, row.span, f"{name}.{i}")
+            if i == 0:  # the widths the first block computed (expanded, squeeze) belong to the row too
+                for k, v in self.scopes[self.scopes[sid].children[0]].info.items():
+                    self.scopes[sid].info.setdefault(k, v)
             index[0] += 1
         env.values.pop("block_index", None)
         env.values.pop("num_blocks", None)
         return x
+
+    def _enclosing_block(self, scope: int) -> int | None:
+        """The innermost block scope at or above ``scope``, if any before the stage."""
+        s: Scope | None = self.scopes[scope]
+        while s is not None and s.kind not in ("stage", "network"):
+            if s.kind == "block":
+                return s.id
+            s = self.scopes[s.parent] if s.parent is not None else None
+        return None
 
     # ---- statements -----------------------------------------------------------------------
 
@@ -195,6 +228,8 @@ class Lowerer:
             if st.name in self.blocks:
                 bdef = self.blocks[st.name]
                 args = self.bind_block(bdef, st.args, ctx.env, st.span, allow_positional=True)
+                if ctx.top:  # a block called in a stem/head/stage section: its literal widths take α
+                    args = self.scale_widths(bdef, st.args, args, ctx.env)
                 return self.call_block(bdef, args, x, ctx, st.span, self.alloc(ctx.prefix, bdef.name))
             if st.name in COMBINATORS:
                 raise SpecError(f"`{st.name}` needs a body", st.span, hint=f"write `{st.name}:` and indent its statements below")
@@ -223,6 +258,16 @@ class Lowerer:
         schema = OpSchema(positional=pnames, keys=pnames)
         return bind(bdef.name, schema, list(args), lambda e: self.eval(e, env), span)
 
+    def scale_widths(self, bdef: ir.BlockDef, written: list[ir.Arg], args: dict[str, tuple[Any, ir.Span | None]],
+                     env: Env) -> dict[str, tuple[Any, ir.Span | None]]:
+        """α (and φ's width) on the width parameters (`c`, `name: width`) written as plain numbers."""
+        pnames = [p.name for p in bdef.params]
+        for p in bdef.params:
+            if p.width and p.name in args and _literal_arg(written, pnames, p.name):
+                v, s = args[p.name]
+                args[p.name] = (self.cfg.scale_width(as_int(v, s, env, "width")), s)
+        return args
+
     def call_block(self, bdef: ir.BlockDef, args: dict[str, tuple[Any, ir.Span | None]], x: T, ctx: Ctx, span: ir.Span | None, name: str) -> T:
         if bdef.name in self.stack:
             chain = " → ".join([*self.stack[self.stack.index(bdef.name):], bdef.name])
@@ -243,7 +288,18 @@ class Lowerer:
         sid = self.open_scope("block", name, bdef.name, ctx.scope, span, info)
         self.stack.append(bdef.name)
         try:
-            return self.body(bdef.body, x, Ctx(name, sid, env, False))
+            y = self.body(bdef.body, x, Ctx(name, sid, env, False))
+            # Widths the block computed with `let` (an expanded or a squeeze width) are resolved
+            # config too: the analysis prints them beside the arguments, and an enclosing block
+            # shows a nested one's as `se.squeeze`.
+            computed = {k: v for k, v in env.values.items()
+                        if k not in info and k != "in" and isinstance(v, (int, float)) and not isinstance(v, bool)}
+            self.scopes[sid].info.update(computed)
+            outer = self._enclosing_block(ctx.scope)
+            if outer is not None:
+                for k, v in computed.items():
+                    self.scopes[outer].info.setdefault(f"{bdef.name}.{k}", v)
+            return y
         except SpecError as err:
             if bdef.name in self.builtin and span is not None:
                 # The culprit is in the prelude; point at the user's call and say where inside.
@@ -254,6 +310,10 @@ class Lowerer:
             raise
         finally:
             self.stack.pop()
+
+
+def _short(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def _literal_arg(args: list[ir.Arg], pnames: list[str], key: str) -> bool:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from archspec import ir
+from archspec import conventions, ir
 from archspec.analysis import CONVENTIONS, Analysis, Layer, Totals, analyze
+from archspec.conventions.memory import Memory, estimate, layer_saved_bytes
 from archspec.errors import SpecError, did_you_mean
 from archspec.graph import Graph
 from archspec.lower import Budget, lower
@@ -126,11 +128,95 @@ class Network:
     def blocks(self) -> list[Totals]:
         return self.analysis.blocks
 
-    def to_torch(self, **kwargs: Any) -> Any:
-        """The network as a ``torch.nn.Module`` (see ``archspec.backends.torch.build``)."""
+    # counting conventions and memory (archspec.conventions)
+    @functools.cached_property
+    def tally(self) -> conventions.Counts:
+        """Every layer counted in every convention (fvcore, torch, ptflops, …)."""
+        return conventions.tally(self.graph)
+
+    def count(self, convention: str = conventions.DEFAULT) -> int:
+        """The total in one counting convention: ``net.count("ptflops")`` is ptflops' number."""
+        return self.tally.total(convention)
+
+    def counts(self) -> dict[str, int]:
+        """Every counting convention's total, by name."""
+        return self.tally.totals()
+
+    def memory(self, batch: int = 1, dtype: str = "fp32", device: str = "cuda") -> Memory:
+        """Parameter, activation, torchinfo and training memory at a batch size and dtype."""
+        return estimate(self.graph, self.params, batch, dtype, device)
+
+    def to_torch(self, *, weights: Any = None, fuse: bool = False, **kwargs: Any) -> Any:
+        """The network as a ``torch.nn.Module`` (see ``archspec.backends.torch.build``).
+
+        ``weights``: a state_dict, a ``.pt`` path or ``torchvision:NAME``, mapped on by position with
+        shape checks. ``fuse=True``: an inference module (eval mode) with each BatchNorm folded into
+        the conv before it and identities dropped.
+        """
         from archspec.backends.torch import build
 
-        return build(self.graph, **kwargs)
+        module = build(self.graph, **kwargs)
+        if weights is not None:
+            from archspec.backends.weights import load_weights
+
+            load_weights(module, weights)
+        if fuse:
+            from archspec.backends.fuse import fuse as fuse_module
+
+            module = fuse_module(module)
+        return module
+
+    def to_python(self) -> str:
+        """A standalone PyTorch source file whose model has the compiled module's state_dict keys."""
+        from archspec.backends.pysource import generate
+
+        return generate(self)
+
+    def to_onnx(self, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> bytes:
+        """The compiled module exported to ONNX (see ``archspec.backends.onnx.export``)."""
+        from archspec.backends.onnx import export
+
+        return export(self, path, **kwargs)
+
+    def to_torchscript(self, **kwargs: Any) -> Any:
+        """The compiled module as a TorchScript ``ScriptModule``."""
+        from archspec.backends.export import torchscript
+
+        return torchscript(self, **kwargs)
+
+    def to_exported(self, **kwargs: Any) -> Any:
+        """The compiled module as a ``torch.export.ExportedProgram``."""
+        from archspec.backends.export import exported
+
+        return exported(self, **kwargs)
+
+    def to_json(self, part: str = "spec") -> str:
+        """``spec``: the spec IR (``archspec.load`` reads it back); ``graph``: the layer graph."""
+        if part == "spec":
+            return self.spec.model_dump_json(indent=2)  # not exclude_none: `else` has a required None test
+        if part == "graph":
+            return json.dumps(self.graph.to_dict(), indent=1, default=str)
+        raise ValueError(f"part is `spec` or `graph`, not {part!r}")
+
+    def expand(self) -> str:
+        """The fully expanded spec: every block and repeat written out with resolved numbers."""
+        from archspec.expand import expand
+
+        return expand(self)
+
+    def to_dot(self, level: str = "block", rankdir: str = "TB", theme: str = "light") -> str:
+        """The diagram as Graphviz DOT text: ``level`` stage, block or layer (``archspec.backends.graphviz``)."""
+        from archspec.backends.graphviz import to_dot
+
+        return to_dot(self, level, rankdir, theme)
+
+    def _repr_svg_(self) -> str | None:
+        """The block-level diagram, for Jupyter; None without Graphviz, so the text repr shows instead."""
+        from archspec.backends import graphviz
+
+        if not graphviz.have_dot():
+            return None
+        return graphviz.render_bytes(self, "svg", level="block").decode("utf-8")
 
     def to_dict(self, per_layer: bool = True) -> dict[str, Any]:
         """The analysis as plain data (what ``archspec analyze --json`` prints)."""
@@ -154,8 +240,19 @@ class Network:
             "stages": [s.to_dict() for s in self.stages],
             "blocks": [b.to_dict() for b in self.blocks],
         }
+        d["counts"] = self.counts()
+        d["convention_details"] = self.tally.to_dict()
+        d["memory"] = self.memory().to_dict()
+        d["memory"]["training"] = [
+            {k: m.to_dict()[k] for k in ("batch", "dtype", "saved", "train_sgd_momentum", "train_adam")}
+            for m in (self.memory(b, t) for t in ("fp32", "bf16") for b in (1, 32, 256))
+        ]
         if per_layer:
             d["layers"] = [layer.to_dict() for layer in self.layers]
+            _, saved = layer_saved_bytes(self.graph)
+            for i, row in enumerate(d["layers"]):
+                row["counts"] = self.tally.layer(i)
+                row["saved_bytes"] = saved[i]
         return d
 
     def __repr__(self) -> str:
@@ -185,14 +282,29 @@ def loads(
     overrides: dict[str, Any] | None = None,
     budget: Budget | None = None,
 ) -> Network:
-    """Like ``load`` for spec text already in memory."""
-    spec = parse(text, file)
+    """Like ``load`` for spec text already in memory (or a spec IR saved as JSON)."""
+    is_ir = text.lstrip().startswith("{")
+    spec = read_ir(text, file) if is_ir else parse(text, file)
     try:
         cfg = resolve(spec, variant, overrides)
         blocks = {**prelude(), **{b.name: b for b in spec.blocks}}
         graph = lower(spec, blocks, cfg, budget)
     except SpecError as err:
-        raise err.locate(file, text) from None
+        # An IR's spans point into the .arch file it was parsed from, not into the JSON.
+        raise (err.locate(spec.file, None) if is_ir else err.locate(file, text)) from None
     except RecursionError:
         raise SpecError("spec nested too deeply", file=file, source=text) from None
     return Network(spec, cfg, graph, text)
+
+
+def read_ir(text: str, file: str = "<spec>") -> ir.Spec:
+    """A spec IR saved as JSON (``Network.to_json()``, ``archspec compile --emit json``)."""
+    from pydantic import ValidationError
+
+    try:
+        return ir.Spec.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the top level"
+        raise SpecError(f"not a spec IR: {where}: {first['msg']}", file=file,
+                        hint="a spec IR is what `archspec compile --emit json` writes as spec.json") from None

@@ -43,12 +43,12 @@ OPS: dict[str, OpSchema] = {
         doc="conv C kK sS [pP dD gG] [bias] [norm=bn|none] [act=relu|...|none]: Conv2d, then norm and activation",
     ),
     "maxpool": OpSchema(
-        positional=("k",), keys=("k", "s", "p", "ceil", "global"), aliases=_SPATIAL, flags=("ceil", "global"),
-        doc="maxpool kK [sS] [pP] [ceil] | maxpool global",
+        positional=("k",), keys=("k", "s", "p", "ceil", "global", "size"), aliases=_SPATIAL, flags=("ceil", "global"),
+        doc="maxpool kK [sS] [pP] [ceil] | maxpool global | maxpool size=N (adaptive: an N×N output)",
     ),
     "avgpool": OpSchema(
-        positional=("k",), keys=("k", "s", "p", "ceil", "global"), aliases=_SPATIAL, flags=("ceil", "global"),
-        doc="avgpool kK [sS] [pP] [ceil] | avgpool global",
+        positional=("k",), keys=("k", "s", "p", "ceil", "global", "size"), aliases=_SPATIAL, flags=("ceil", "global"),
+        doc="avgpool kK [sS] [pP] [ceil] | avgpool global | avgpool size=N (adaptive: an N×N output)",
     ),
     "fc": OpSchema(
         positional=("c",), keys=("c", "bias", "act"), aliases={"features": "c", "channels": "c"}, flags=("bias",),

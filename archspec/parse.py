@@ -253,7 +253,14 @@ class _ToIR(Transformer):
 
     def param(self, meta: Any, c: list[Any]) -> ir.Param:
         _check_name(c[0], "parameter")
-        return ir.Param(name=str(c[0]), default=c[1] if len(c) > 1 else None, span=_meta_span(meta))
+        width = str(c[0]) == "c"  # `c` is a block's output width by convention
+        rest = c[1:]
+        if rest and isinstance(rest[0], Token):
+            if str(rest[0]) != "width":
+                raise SpecError(f"unknown parameter kind `{rest[0]}`", _tok_span(rest[0]),
+                                hint="the one kind is `width`: `exp: width = 16` (a literal value then takes α)")
+            width, rest = True, rest[1:]
+        return ir.Param(name=str(c[0]), default=rest[0] if rest else None, width=width, span=_meta_span(meta))
 
     def block_def(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         params = [p for p in c[1:] if isinstance(p, ir.Param)]
@@ -336,7 +343,27 @@ def _parse(text: str, file: str) -> ir.Spec:
         if isinstance(exc.orig_exc, SpecError):
             raise exc.orig_exc from None
         raise
-    return _assemble(items, file)
+    return _assemble(items, file).model_copy(update={"comments": comments(src)})
+
+
+def comments(text: str) -> list[ir.Comment]:
+    """Every ``# comment`` in the text, located by line. The grammar folds comments into its newline
+    token; a ``#`` outside a one-line string starts a comment, so a scan of the lines finds them all."""
+    out: list[ir.Comment] = []
+    for no, line in enumerate(text.split("\n"), 1):
+        if "#" not in line:
+            continue
+        i, in_string = 0, False
+        for i, ch in enumerate(line):  # noqa: B007 - the index of the `#` is used below
+            if ch == '"':
+                in_string = not in_string
+            elif ch == "#" and not in_string:
+                break
+        else:
+            continue
+        out.append(ir.Comment(text=line[i + 1 :].rstrip(), trailing=bool(line[:i].strip()),
+                              span=ir.Span(line=no, col=i + 1, end_line=no, end_col=len(line.rstrip()) + 1)))
+    return out
 
 
 def _assemble(items: list[tuple[str, Any]], file: str) -> ir.Spec:

@@ -94,6 +94,14 @@ def _pool(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
             raise SpecError(f"`{st.name} global` takes no `{extra[0]}`", a[extra[0]][1])
         attrs = {"global": True, "k": h, "s": 1, "p": 0, "ceil": False}
         return lw.add(st.name, [x], (c, 1, 1), attrs, lw.alloc(ctx.prefix, st.name[:3] + "pool"), ctx, st.span)
+    if "size" in a:
+        # Adaptive pooling to a fixed N×N, whatever the input (VGG's and AlexNet's pool before the classifier).
+        extra = sorted(set(a) - {"size"})
+        if extra:
+            raise SpecError(f"`{st.name} size=` takes no `{extra[0]}`", a[extra[0]][1])
+        n = as_int(*a["size"], env, "pool output size")
+        attrs = {"global": False, "adaptive": True, "size": n, "k": max(1, h // n), "s": max(1, h // n), "p": 0, "ceil": False}
+        return lw.add(st.name, [x], (c, n, n), attrs, lw.alloc(ctx.prefix, st.name[:3] + "pool"), ctx, st.span)
     if "k" not in a:
         raise SpecError(f"`{st.name}` needs a kernel size or `global`", st.span, hint=f"e.g. `{st.name} k3 s2` or `{st.name} global`")
     k = as_int(*a["k"], env, "kernel size")

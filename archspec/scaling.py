@@ -83,16 +83,7 @@ def resolve(spec: ir.Spec, variant: str | None = None, overrides: dict[str, Any]
         depth=depth_mode,
     )
     ev = Evaluator(rounding)
-    d = _setting(spec, "defaults", ev, env)
     cfg = Config(rounding=rounding)
-    if "norm" in d:
-        cfg.norm = as_word(*d["norm"], "norm", NORMS)
-    if "act" in d:
-        cfg.act = as_word(*d["act"], "activation", ACTIVATIONS)
-    if "bn_eps" in d:
-        cfg.bn_eps = as_float(*d["bn_eps"], env, "bn_eps", 0.0, 1.0)
-    if "bn_momentum" in d:
-        cfg.bn_momentum = as_float(*d["bn_momentum"], env, "bn_momentum", 0.0, 1.0)
 
     comp = {k: as_float(v, s, env, f"compound {k}", 0.0) for k, (v, s) in _setting(spec, "compound", ev, env).items()}
     knobs: dict[str, float] = {"alpha": 1.0, "rho": 1.0, "phi": 0.0}
@@ -151,6 +142,17 @@ def resolve(spec: ir.Spec, variant: str | None = None, overrides: dict[str, Any]
             raise SpecError(f"`{let.name}` is already defined", let.span)
         genv.values[let.name] = values[let.name][0] if let.name in values else ev.eval(let.value, genv)
     cfg.globals = genv
+    # Defaults are read last, so a variant can change them through a `let`
+    # (EfficientNet B5–B7 use BatchNorm eps=0.001 where B0–B4 keep 1e-5).
+    d = _setting(spec, "defaults", ev, genv)
+    if "norm" in d:
+        cfg.norm = as_word(*d["norm"], "norm", NORMS)
+    if "act" in d:
+        cfg.act = as_word(*d["act"], "activation", ACTIVATIONS)
+    if "bn_eps" in d:
+        cfg.bn_eps = as_float(*d["bn_eps"], genv, "bn_eps", 0.0, 1.0)
+    if "bn_momentum" in d:
+        cfg.bn_momentum = as_float(*d["bn_momentum"], genv, "bn_momentum", 0.0, 1.0)
     return cfg
 
 

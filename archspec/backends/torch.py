@@ -69,9 +69,13 @@ def make_layer(n: Node) -> nn.Module:
     if n.op == "act":
         return _ACTS[a["kind"]]()
     if n.op == "maxpool":
-        return nn.AdaptiveMaxPool2d(1) if a["global"] else nn.MaxPool2d(a["k"], a["s"], a["p"], ceil_mode=a["ceil"])
+        if a["global"] or a.get("adaptive"):
+            return nn.AdaptiveMaxPool2d(a.get("size", 1))
+        return nn.MaxPool2d(a["k"], a["s"], a["p"], ceil_mode=a["ceil"])
     if n.op == "avgpool":
-        return nn.AdaptiveAvgPool2d(1) if a["global"] else nn.AvgPool2d(a["k"], a["s"], a["p"], ceil_mode=a["ceil"])
+        if a["global"] or a.get("adaptive"):
+            return nn.AdaptiveAvgPool2d(a.get("size", 1))
+        return nn.AvgPool2d(a["k"], a["s"], a["p"], ceil_mode=a["ceil"])
     if n.op == "linear":
         return nn.Linear(a["in_f"], a["out_f"], bias=a["bias"])
     if n.op == "dropout":
@@ -132,14 +136,30 @@ def resolve_device(device: str = "auto") -> torch.device:
     return torch.device(device)
 
 
-def copy_by_position(module: nn.Module, state_dict: dict[str, Any]) -> None:
-    """Load a foreign ``state_dict`` by position: same order, same shapes; names may differ."""
-    ours = module.state_dict()
-    if len(ours) != len(state_dict):
-        raise ValueError(f"state_dict has {len(state_dict)} entries, the module {len(ours)}")
-    mapped = {}
-    for (k_ours, v_ours), (k_theirs, v_theirs) in zip(ours.items(), state_dict.items(), strict=True):
+def copy_by_position(module: nn.Module, state_dict: dict[str, Any]) -> dict[str, str]:
+    """Load a foreign ``state_dict`` by position: same order, same shapes; names may differ.
+
+    BatchNorm's ``num_batches_tracked`` counters may be missing on one side (some exporters drop
+    them). A failure names the first entry that differs, both keys and both shapes. Returns the
+    mapping of our keys to theirs.
+    """
+    ours, theirs = module.state_dict(), dict(state_dict)
+    skip = len(ours) != len(theirs) and len(_no_counters(ours)) == len(_no_counters(theirs))
+    if skip:
+        ours, theirs = _no_counters(ours), _no_counters(theirs)
+    count = f"state_dict has {len(theirs)} entries, the module {len(ours)}; " if len(ours) != len(theirs) else ""
+    pairs = list(zip(ours.items(), theirs.items(), strict=False))
+    for i, ((k_ours, v_ours), (k_theirs, v_theirs)) in enumerate(pairs):
         if tuple(v_ours.shape) != tuple(v_theirs.shape):
-            raise ValueError(f"shape mismatch: {k_ours} {tuple(v_ours.shape)} vs {k_theirs} {tuple(v_theirs.shape)}")
-        mapped[k_ours] = v_theirs
-    module.load_state_dict(mapped)
+            raise ValueError(f"{count}shape mismatch at entry {i}: {k_ours} {tuple(v_ours.shape)} vs {k_theirs} "
+                             f"{tuple(v_theirs.shape)}")
+    if count:
+        side, (key, value) = ("module", list(ours.items())[len(pairs)]) if len(ours) > len(theirs) else \
+            ("state_dict", list(theirs.items())[len(pairs)])
+        raise ValueError(f"{count}the first entry without a partner is the {side}'s {key} {tuple(value.shape)}")
+    module.load_state_dict({k_ours: v for (k_ours, _), (_, v) in pairs}, strict=not skip)
+    return {k_ours: k_theirs for (k_ours, _), (k_theirs, _) in pairs}
+
+
+def _no_counters(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if not k.endswith("num_batches_tracked")}

@@ -9,11 +9,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from archspec.cli import analyze, check, compile, zoo
+from archspec.cli import analyze, check, compile, diff, expand, fmt, gallery, render, schema, weights, zoo
 from archspec.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, fail_internal, report_error
 from archspec.errors import SpecError
 
-COMMANDS = [compile, analyze, check, zoo]
+COMMANDS = [compile, analyze, check, zoo, render, gallery, diff, expand, fmt, schema, weights]
 
 EPILOG = """\
 examples:

@@ -6,13 +6,18 @@ import argparse
 
 from rich.table import Table
 
+from archspec.cli import conventions as conv
 from archspec.cli.common import EXIT_OK, add_spec_args, human, load_network, out, print_json, shape, stage_table, totals_line
+from archspec.conventions import CONVENTIONS
 
 HELP = """examples:
   archspec analyze resnet50
   archspec analyze specs/resnet50.arch --per-layer
   archspec analyze efficientnet_b0 --set phi=1
   archspec analyze specs/efficientnet.arch --variant b3 --json
+  archspec analyze resnet50 --conventions          # fvcore, torch, ptflops, thop, … side by side
+  archspec analyze resnet50 --convention ptflops   # ptflops' number, split by operator
+  archspec analyze resnet50 --memory --batch 64    # training memory with SGD / Adam
 """
 
 
@@ -22,13 +27,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_spec_args(p)
     p.add_argument("--per-layer", action="store_true", help="also list every layer")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.add_argument("--convention", type=lambda s: s.lower().replace("-", "_"), choices=list(CONVENTIONS), metavar="NAME",
+                   help=f"count as one tool does: {', '.join(CONVENTIONS)} (see docs/conventions.md)")
+    p.add_argument("--conventions", action="store_true", help="every counting convention side by side")
+    p.add_argument("--memory", action="store_true", help="parameter, activation, torchinfo and training memory")
+    p.add_argument("--batch", type=conv.positive_int, default=1, metavar="N", help="batch size for --memory (default 1)")
     p.set_defaults(run=run)
 
 
 def layer_table(net) -> Table:  # type: ignore[no-untyped-def]
     t = Table(title=f"{net.name} — layers", header_style="bold",
               caption="MACs: conv+linear multiply-accumulates; memory: output, fp32, batch 1")
-    columns = (("layer", "left"), ("op", "left"), ("output", "right"), ("params", "right"), ("MACs", "right"), ("memory", "right"))
+    columns = (("layer", "left"), ("op", "left"), ("output", "right"), ("params", "right"), ("MACs", "right"),
+               ("memory", "right"))
     for col, just in columns:
         t.add_column(col, justify=just)  # type: ignore[arg-type]
     for layer in net.layers:
@@ -44,6 +55,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     out.print(stage_table(net))
     if args.per_layer:
-        out.print(layer_table(net))
+        out.print(conv.layer_table(net, args.convention) if args.convention else layer_table(net))
+    if args.conventions:
+        for table in conv.conventions_tables(net):
+            out.print(table)
+    if args.convention:
+        out.print(conv.convention_table(net, args.convention))
+    if args.memory:
+        out.print(conv.memory_table(net, args.batch))
     out.print(totals_line(net), markup=False)
+    if args.convention:
+        out.print(conv.difference_line(net, args.convention), markup=False)
     return EXIT_OK

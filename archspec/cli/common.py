@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from archspec.errors import SpecError
@@ -100,7 +101,7 @@ def _config(info: dict[str, Any]) -> str:
 def stage_table(net: Network) -> Table:
     """Per-stage output shape, block config, params, MACs and activation memory."""
     title = f"{net.name}" + (f" [{net.variant}]" if net.variant else "") + f" — input {shape(net.input)}"
-    t = Table(title=title, caption="MACs: conv+linear multiply-accumulates (bias excluded); memory: layer outputs, fp32, batch 1",
+    t = Table(title=escape(title), caption="MACs: conv+linear multiply-accumulates (bias excluded); memory: layer outputs, fp32, batch 1",
               header_style="bold")
     t.add_column("stage")
     t.add_column("block")

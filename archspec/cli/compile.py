@@ -14,16 +14,27 @@ from typing import Any
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from archspec.cli.common import EXIT_OK, add_spec_args, err, load_network, out, print_json, shape, stage_table, totals_line
+from archspec.errors import SpecError, did_you_mean
 from archspec.network import Network
 
 HELP = """examples:
   archspec compile specs/resnet50.arch
   archspec compile efficientnet_b0 --device cpu -o out/
   archspec compile specs/mobilenet_v1.arch --set alpha=0.5 --json
+  archspec compile resnet50 --emit py,onnx             a standalone .py and an ONNX model
+  archspec compile resnet50 --emit onnx --weights w.pt --fuse
 
-Writes build/<name>/: spec.json (the spec IR), graph.json (the layer graph), analysis.json, and
-the block-level diagram when Graphviz is installed.
+Writes build/<name>/. --emit picks what (default json,svg):
+  json         spec.json (the spec IR; `archspec.load` reads it back), graph.json (the layer graph), analysis.json
+  svg          the block-level diagram (when Graphviz is installed)
+  py           <name>.py, a standalone PyTorch source file with the same state_dict keys
+  onnx         <name>.onnx (checked with onnx.checker; batch dimension dynamic)
+  torchscript  <name>.torchscript.pt (torch.jit.load)
+  export       <name>.pt2, a torch.export program (torch.export.load)
 """
+
+EMITS = ("json", "svg", "py", "onnx", "torchscript", "export")
+DEFAULT_EMIT = ("json", "svg")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,10 +42,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_spec_args(p)
     p.add_argument("-o", "--out", default="build", metavar="DIR", help="artifacts go to DIR/<name>/ (default build)")
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the forward pass (default auto)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
+                   help="where to run the forward pass (default auto)")
     p.add_argument("--batch", type=int, default=1, metavar="N", help="batch size of the dummy forward pass (default 1)")
+    p.add_argument("--emit", default=",".join(DEFAULT_EMIT), metavar="KINDS",
+                   help=f"comma-separated outputs: {', '.join(EMITS)} (default {','.join(DEFAULT_EMIT)})")
+    p.add_argument("--weights", metavar="FILE", help="map a state_dict (.pt, or torchvision:NAME) onto the module by position")
+    p.add_argument("--fuse", action="store_true", help="emit torch outputs for inference: BatchNorm folded into convs")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run)
+
+
+def parse_emit(text: str) -> tuple[str, ...]:
+    """``py,onnx`` → ("py", "onnx"); unknown kinds are an error naming the known ones."""
+    kinds = tuple(dict.fromkeys(k.strip() for k in text.split(",") if k.strip()))
+    unknown = [k for k in kinds if k not in EMITS]
+    if unknown or not kinds:
+        raise SpecError(f"--emit: unknown output `{unknown[0] if unknown else text}`", file="--emit",
+                        hint=(did_you_mean(unknown[0], EMITS) if unknown else None) or f"choose from {', '.join(EMITS)}")
+    return kinds
 
 
 def _write(path: Path, data: str | bytes) -> None:
@@ -50,19 +76,33 @@ def _write(path: Path, data: str | bytes) -> None:
         raise
 
 
-def artifacts(net: Network) -> dict[str, Callable[[], str | bytes]]:
-    """File name → producer, for everything compile writes."""
-    files: dict[str, Callable[[], str | bytes]] = {
-        "spec.json": lambda: net.spec.model_dump_json(indent=2, exclude_none=True),
-        "graph.json": lambda: json.dumps(net.graph.to_dict(), indent=1, default=str),
-        "analysis.json": lambda: json.dumps(net.to_dict(per_layer=True), indent=1, default=str),
-    }
-    try:
-        from archspec.backends import graphviz as gv
-    except ImportError:
-        return files
-    if gv.have_dot():
-        files[f"{net.name}.svg"] = lambda: gv.render_bytes(net, "svg", level="block")
+def artifacts(net: Network, emit: tuple[str, ...] = DEFAULT_EMIT, module: Any = None) -> dict[str, Callable[[], str | bytes]]:
+    """File name → producer, for everything compile writes. ``module``: the torch module the torch
+    outputs export (default: ``net.to_torch()`` on the CPU)."""
+    files: dict[str, Callable[[], str | bytes]] = {}
+    if "json" in emit:
+        files["spec.json"] = lambda: net.to_json("spec")
+        files["graph.json"] = lambda: net.to_json("graph")
+        files["analysis.json"] = lambda: json.dumps(net.to_dict(per_layer=True), indent=1, default=str)
+    if "svg" in emit:
+        try:
+            from archspec.backends import graphviz as gv
+        except ImportError:
+            gv = None  # type: ignore[assignment]
+        if gv is not None and gv.have_dot():
+            files[f"{net.name}.svg"] = lambda: gv.render_bytes(net, "svg", level="block")
+    if "py" in emit:
+        files[f"{net.name}.py"] = net.to_python
+    if "onnx" in emit:
+        files[f"{net.name}.onnx"] = lambda: net.to_onnx(module=module)
+    if "torchscript" in emit:
+        from archspec.backends.export import torchscript_bytes
+
+        files[f"{net.name}.torchscript.pt"] = lambda: torchscript_bytes(net, module)
+    if "export" in emit:
+        from archspec.backends.export import exported_bytes
+
+        files[f"{net.name}.pt2"] = lambda: exported_bytes(net, module)
     return files
 
 
@@ -70,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
     if args.batch < 1:
         err.print("archspec: --batch must be at least 1", markup=False)
         return 2
+    emit = parse_emit(args.emit)
     result: dict[str, Any] = {}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
                   disable=args.json or not err.is_terminal) as progress:
@@ -86,7 +127,13 @@ def run(args: argparse.Namespace) -> int:
             return 2
         progress.update(task, description=f"building the module on {device}")
         t0 = time.perf_counter()
-        model = net.to_torch(device=device).eval()
+        from archspec.backends.weights import WeightsError
+
+        try:
+            model = net.to_torch(device=device, weights=args.weights, fuse=args.fuse).eval()
+        except WeightsError as exc:
+            err.print(f"archspec: --weights {args.weights}: {exc}", markup=False)
+            return 2
         build_s = time.perf_counter() - t0
         progress.update(task, description="running one forward pass")
         x = torch.randn(args.batch, *net.input, device=device)
@@ -107,7 +154,10 @@ def run(args: argparse.Namespace) -> int:
         progress.update(task, description="writing artifacts")
         outdir = Path(args.out) / (net.name + (f"_{net.variant}" if net.variant else ""))
         written = []
-        for name, make in artifacts(net).items():
+        portable = None  # the torch outputs are exported from a CPU module, loadable anywhere
+        if {"onnx", "torchscript", "export"} & set(emit):
+            portable = model if device.type == "cpu" else net.to_torch(weights=args.weights, fuse=args.fuse).eval()
+        for name, make in artifacts(net, emit, portable).items():
             _write(outdir / name, make())
             written.append(str(outdir / name))
     result = {

@@ -1,0 +1,98 @@
+"""The See tab: the diagram at stage, block or layer level, the per-stage and per-layer tables.
+
+``metrics`` and ``diagram`` are shared with the Edit tab.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from explorer_model import human, layer_rows, shape, short, signed, stage_rows
+from explorer_render import DIRECTIONS, LEVELS, dot_source, screen_theme
+from explorer_state import Current
+from explorer_tables import COST_COLUMNS, MACS_NOTE, layer_frame, stage_frame
+
+ALL_STAGES = "all stages"
+# Layers; past this the browser's Graphviz takes from seconds (TB) to a minute (LR) to lay out the
+# layer view, and the picture is too big to read on screen anyway.
+LARGE_LAYER_VIEW = 400
+
+
+def _delta(value: int, ref: int | None, unit: str = "") -> str | None:
+    return None if ref is None or value == ref else signed(value - ref, unit)
+
+
+def metrics(cur: Current) -> None:
+    """Totals of the design on screen, with Δ against the model as loaded."""
+    if cur.shown is None or cur.shown.net is None:
+        return
+    net = cur.shown.net
+    ref = cur.reference.net if cur.reference is not None and cur.reference.net is not None else None
+    r1 = st.columns(3)
+    r1[0].metric("Params", human(net.params), _delta(net.params, ref.params if ref else None), delta_color="off",
+                 help=f"{net.params:,} trainable parameters")
+    r1[1].metric("MACs", human(net.macs), _delta(net.macs, ref.macs if ref else None), delta_color="off",
+                 help=f"{net.macs:,} conv + linear multiply-accumulates")
+    r1[2].metric("FLOPs", human(net.flops), _delta(net.flops, ref.flops if ref else None), delta_color="off",
+                 help=f"{net.flops:,}: every op, a MAC counted as 2")
+    r2 = st.columns(3)
+    memory = net.activations * 4
+    r2[0].metric("Memory", short(memory, "B"), _delta(memory, ref.activations * 4 if ref else None, "B"),
+                 delta_color="off", help="all layer outputs per sample, fp32")
+    r2[1].metric("Layers", f"{len(net.layers):,}", _delta(len(net.layers), len(ref.layers) if ref else None), delta_color="off")
+    # Only H×W fits the column; the tooltip has the whole shape, and the output.
+    r2[2].metric("Input", "×".join(map(str, net.input[1:])),
+                 help=f"input {shape(net.input)} → output {shape(net.output)}")
+    if ref is not None and (net.params, net.macs) != (ref.params, ref.macs):
+        st.caption(f"Δ against `{cur.reference_name}` as loaded.")
+
+
+def stale_note(cur: Current) -> None:
+    if cur.stale:
+        st.warning("The spec has an error (see Edit); this is the last design that analysed.", icon="⚠️")
+
+
+def diagram(cur: Current, level: str, rankdir: str) -> None:
+    """The library's diagram of the design on screen."""
+    d = cur.shown_design
+    if d is None:
+        return
+    dot, why = dot_source(d.text, d.file, d.variant, d.overrides, level, rankdir, screen_theme())
+    if dot is None:
+        st.info(f"No diagram: {why}.")
+        return
+    st.graphviz_chart(dot, width="stretch" if rankdir == "LR" else "content")
+
+
+def _tables(cur: Current) -> None:
+    net = cur.shown.net  # type: ignore[union-attr]
+    st.subheader("Per stage")
+    st.caption(MACS_NOTE)
+    st.dataframe(stage_frame(stage_rows(net)), column_config=COST_COLUMNS, hide_index=True)
+    st.subheader("Per layer")
+    stages = [ALL_STAGES, *(s.name for s in net.stages)]
+    if st.session_state.get("layer_stage") not in stages:
+        st.session_state["layer_stage"] = ALL_STAGES
+    pick = st.selectbox("Layers of", stages, key="layer_stage")
+    rows = layer_rows(net)
+    if pick != ALL_STAGES:
+        rows = [r for r in rows if r["stage"] == pick]
+    st.dataframe(layer_frame(rows), column_config=COST_COLUMNS, hide_index=True, height=420)
+
+
+def render(cur: Current) -> None:
+    if cur.shown is None or cur.shown.net is None:
+        st.info("No design has analysed yet: fix the spec in the Edit tab.")
+        return
+    stale_note(cur)
+    c1, c2, _ = st.columns([3, 2, 5])
+    level = c1.radio("Diagram level", LEVELS, key="see_level", horizontal=True)
+    rankdir = c2.radio("Direction", DIRECTIONS, key="see_dir", horizontal=True)
+    net = cur.shown.net
+    metrics(cur)
+    if level == "layer" and len(net.layers) > LARGE_LAYER_VIEW and not st.session_state.get("draw_large"):
+        st.info(f"{len(net.layers):,} layers: the layer view of a network this size takes the browser up to a minute to lay out. "
+                "The block view, or the layer SVG from the Export tab (drawn by Graphviz's `dot`), is quicker.")
+        st.checkbox("Draw the layer view here anyway", key="draw_large")
+    else:
+        diagram(cur, level, rankdir)
+    _tables(cur)

@@ -1,0 +1,60 @@
+"""An inference pass over the compiled fx graph: fold BatchNorm into the layer before it, drop identities.
+
+Eval mode only: a folded BatchNorm applies its running statistics, so the result equals the
+original module in eval mode (to float rounding) with fewer modules and one pass less over each
+activation. A BatchNorm is folded when its input is a conv (or, for BatchNorm1d, a linear layer)
+whose output nothing else reads; dropout and stochastic depth, identities at inference, are removed.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from torch import fx, nn
+from torch.nn.utils.fusion import fuse_conv_bn_eval, fuse_linear_bn_eval
+
+from archspec.backends.torch import StochasticDepth
+
+_IDENTITIES = (nn.Dropout, nn.Identity, StochasticDepth)
+
+
+def _set_module(root: nn.Module, path: str, module: nn.Module) -> None:
+    parent, _, name = path.rpartition(".")
+    setattr(root.get_submodule(parent) if parent else root, name, module)
+
+
+def _folded(layer: nn.Module, bn: nn.Module) -> nn.Module | None:
+    if isinstance(layer, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d):
+        return fuse_conv_bn_eval(layer, bn)
+    if isinstance(layer, nn.Linear) and isinstance(bn, nn.BatchNorm1d):
+        return fuse_linear_bn_eval(layer, bn)
+    return None
+
+
+def fuse(module: fx.GraphModule, inplace: bool = False) -> fx.GraphModule:
+    """The module for inference: BatchNorms folded, identities dropped, in eval mode."""
+    m = module if inplace else copy.deepcopy(module)
+    m.eval()
+    modules = dict(m.named_modules())
+    for node in list(m.graph.nodes):
+        if node.op != "call_module":
+            continue
+        mod = modules[node.target]
+        src = node.args[0]
+        if isinstance(mod, _IDENTITIES):
+            node.replace_all_uses_with(src)
+            m.graph.erase_node(node)
+        elif isinstance(mod, nn.modules.batchnorm._BatchNorm) and mod.track_running_stats:
+            if not (isinstance(src, fx.Node) and src.op == "call_module" and len(src.users) == 1):
+                continue
+            fused = _folded(modules[src.target], mod)
+            if fused is None:
+                continue
+            _set_module(m, src.target, fused)
+            modules[src.target] = fused
+            node.replace_all_uses_with(src)
+            m.graph.erase_node(node)
+    m.graph.eliminate_dead_code()
+    m.delete_all_unused_submodules()
+    m.recompile()
+    return m

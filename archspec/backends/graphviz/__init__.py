@@ -1,0 +1,82 @@
+"""Diagrams drawn from the layer graph's hierarchy, nothing traced: stage, block and layer views.
+
+``to_dot(net, level)`` writes DOT text (no Graphviz needed); ``render_bytes(net, fmt)`` runs
+Graphviz's ``dot`` for svg, png or pdf. The same spec always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from archspec.backends.graphviz.theme import THEMES, get_theme
+
+if TYPE_CHECKING:
+    from archspec.network import Network
+
+LEVELS = ("stage", "block", "layer")
+RANKDIRS = ("TB", "LR")
+FORMATS = ("svg", "png", "pdf", "dot")
+INSTALL_HINT = "install Graphviz for svg/png/pdf: apt-get install graphviz (brew install graphviz on macOS)"
+DOT_TIMEOUT_S = 600
+
+
+class DotError(RuntimeError):
+    """Graphviz is missing, or ``dot`` failed."""
+
+
+def have_dot() -> bool:
+    """Whether Graphviz's ``dot`` is on PATH (looked up on every call, so PATH changes count)."""
+    return shutil.which("dot") is not None
+
+
+def to_dot(net: Network, level: str = "block", rankdir: str = "TB", theme: str = "light") -> str:
+    """The diagram as DOT text."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level `{level}`; choose one of {', '.join(LEVELS)}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"unknown rankdir `{rankdir}`; choose one of {', '.join(RANKDIRS)}")
+    builder = import_module(f"archspec.backends.graphviz.{level}")
+    return builder.build(net, get_theme(theme), rankdir)
+
+
+def run_dot(source: str, fmt: str) -> bytes:
+    """Lay out DOT text with Graphviz and return the file's bytes."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise DotError(f"Graphviz `dot` is not on PATH; {INSTALL_HINT}")
+    # Graphviz's PDF writer stamps a creation date unless SOURCE_DATE_EPOCH pins it.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    try:
+        p = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, env=env,
+                           timeout=DOT_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise DotError(f"`dot -T{fmt}` took more than {DOT_TIMEOUT_S} s") from None
+    if p.returncode != 0:
+        msg = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DotError(f"`dot -T{fmt}` failed: {msg[-1] if msg else f'exit status {p.returncode}'}")
+    if fmt == "pdf":
+        # Older cairo ignores SOURCE_DATE_EPOCH; pin the dates in place (same length, so the
+        # cross-reference offsets stay right).
+        return _PDF_DATE.sub(lambda m: m.group(1) + b"19700101000000" + m.group(3), p.stdout)
+    return p.stdout
+
+
+_PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)(\d{14})([^)]*\))")
+
+
+def render_bytes(net: Network, fmt: str = "svg", level: str = "block", rankdir: str = "TB", theme: str = "light") -> bytes:
+    """The diagram in ``fmt`` (svg, png, pdf, or dot for the DOT text itself)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format `{fmt}`; choose one of {', '.join(FORMATS)}")
+    source = to_dot(net, level, rankdir, theme)
+    if fmt == "dot":
+        return source.encode("utf-8")
+    return run_dot(source, fmt)
+
+
+__all__ = ["FORMATS", "INSTALL_HINT", "LEVELS", "RANKDIRS", "THEMES", "DotError", "have_dot", "render_bytes", "run_dot", "to_dot"]

@@ -1,0 +1,360 @@
+"""The block level: stages as clusters, repeated blocks folded, the first block drawn in full.
+
+Within a stage, consecutive calls of the same block that compute the same thing (equal
+signatures) fold into one "×k" node; a block that stands alone (typically a stage's first, with
+its stride and projection shortcut) is drawn in full, as a cluster of units:
+
+- a *run*: consecutive ops in one node, one row per op, norms and activations as suffixes
+  ("conv 3×3, 64, s2 · bn · relu"); a channel gate (``scale``, SE) is one row of its run;
+- a *merge*: the add of a residual (then its shortcut is an edge of its own, a projection
+  labelled with its ops) or the concat of branches, which are drawn side by side;
+- a dense block or a ``repeat`` as one node.
+
+Stages are laid side by side (columns for TB, rows for LR), so deep networks fit on a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from archspec.backends.graphviz.columns import GAP_PT, LINE_PT, along_across, plan, unit_size
+from archspec.backends.graphviz.dot import INPUT, LEGEND, OUTPUT, Dot
+from archspec.backends.graphviz.hierarchy import Item, Row, Tree, edge_shape, iteration_rows, scale_text, summary
+from archspec.backends.graphviz.labels import Html, attachable, caption, cost, esc, op_text, shape, table
+from archspec.backends.graphviz.stage import stage_title
+from archspec.backends.graphviz.theme import Theme, dominant, kind_of
+from archspec.graph import Node, Scope
+
+if TYPE_CHECKING:
+    from archspec.network import Network
+
+
+@dataclass
+class Unit:
+    """One node of the diagram and the layer-graph nodes it stands for."""
+
+    id: str
+    cls: str  # run | merge | folded | dense | repeat
+    clusters: tuple[int, ...]  # scope ids of the enclosing clusters: the stage, then maybe a block
+    rows: list[Row] = field(default_factory=list)
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    params: int = 0
+    macs: int = 0
+    count: int = 0  # layer-graph nodes it stands for
+    open_row: bool = False  # whether a following norm/act joins the last row
+    lane: int | None = None  # the concat whose branch this unit is in: such units sit side by side
+
+    def lines(self) -> list[str]:
+        return [*([self.title] if self.title else []), *(t for _, t in self.rows), *self.notes]
+
+
+@dataclass
+class Shortcut:
+    """A residual's shortcut ops, drawn as one edge into the add."""
+
+    id: str
+    source: int  # the node feeding the shortcut
+    text: str
+    kind: str  # projection | zeropad
+
+
+class BlockView:
+    def __init__(self, net: Network, theme: Theme, rankdir: str) -> None:
+        self.net = net
+        self.tree = Tree(net.graph)
+        self.d = Dot(net, "block", theme, rankdir)
+        self.units: list[Unit] = []
+        self.unit_of: dict[int, Unit | Shortcut] = {}
+        self.run: Unit | None = None
+        self.stage_totals = {t.name: t for t in net.stages}
+        self.block_totals = {t.name: t for t in net.blocks}
+
+    # ---- units ------------------------------------------------------------------------------
+
+    def new(self, id: str, cls: str, clusters: tuple[int, ...], **kw: object) -> Unit:
+        u = Unit(id, cls, clusters, **kw)  # type: ignore[arg-type]
+        self.units.append(u)
+        return u
+
+    def claim(self, u: Unit, nodes: list[Node]) -> None:
+        for n in nodes:
+            self.unit_of[n.id] = u
+            u.count += 1
+            u.params += n.params
+            u.macs += n.macs
+
+    def close(self) -> None:
+        self.run = None
+
+    def ops(self, nodes: list[Node], clusters: tuple[int, ...]) -> None:
+        """Direct ops of a scope: merges get their own unit, the rest extend the current run."""
+        for n in nodes:
+            kind = kind_of(n.op)
+            if n.op in ("add", "concat"):
+                text = op_text(n) if n.op == "add" else "concat " + "+".join(str(self._out(i)[0]) for i in n.inputs)
+                self.run = self.new(n.name, "merge", clusters, rows=[(kind, text)], kinds=[kind], open_row=True)
+            elif self.run is not None and self.run.cls == "merge" and kind in ("act", "norm"):
+                self.run.rows[-1] = (self.run.rows[-1][0], f"{self.run.rows[-1][1]} · {op_text(n)}")
+            else:
+                if self.run is None or self.run.cls != "run":
+                    self.run = self.new(n.name, "run", clusters)
+                run = self.run
+                if attachable(n) and run.open_row:
+                    run.rows[-1] = (run.rows[-1][0], f"{run.rows[-1][1]} · {op_text(n)}")
+                else:
+                    run.rows.append((kind, op_text(n)))
+                    run.open_row = kind in ("conv", "linear", "norm", "act")
+                run.kinds.append(kind)
+            self.claim(self.run, [n])
+
+    def _out(self, i: int) -> tuple[int, ...]:
+        return edge_shape(self.net.graph, i)
+
+    def walk(self, scope: Scope, clusters: tuple[int, ...]) -> None:
+        """Draw what a scope holds, in data-flow order."""
+        self.walk_items(self.tree.items(scope.id), clusters)
+
+    def walk_items(self, items: list[Item], clusters: tuple[int, ...]) -> None:
+        for child, nodes in items:
+            if child is None:
+                self.ops(nodes, clusters)
+            elif child.kind == "shortcut":
+                res = self.tree.scope(child.parent if child.parent is not None else child.id)
+                kind = str(res.info.get("shortcut", "projection"))
+                text = " · ".join(op_text(n) for n in nodes)
+                sc = Shortcut(child.name, nodes[0].inputs[0], f"projection\n{text}" if kind == "projection" else text, kind)
+                for n in nodes:
+                    self.unit_of[n.id] = sc
+            elif child.kind == "residual":
+                self.close()
+                self.walk(child, clusters)
+            elif child.kind == "concat":
+                self.close()
+                for branch, bnodes in self.tree.items(child.id):
+                    if branch is None:
+                        self.ops(bnodes, clusters)
+                        continue
+                    self.close()
+                    first = len(self.units)
+                    self.nested(branch, clusters)
+                    for u in self.units[first:]:
+                        u.lane = child.id
+                    self.close()
+            elif child.kind == "scale":
+                if self.run is None or self.run.cls != "run":
+                    self.run = self.new(nodes[0].name, "run", clusters)
+                self.run.rows.append(("merge", scale_text(self.tree, child)))
+                self.run.kinds.append("merge")
+                self.run.open_row = False
+                self.claim(self.run, nodes)
+            elif child.kind in ("dense", "repeat"):
+                self.close()
+                self.claim(self.folded_scope(child, clusters), nodes)
+                self.close()
+            else:  # a block inside the block: drawn inline
+                self.nested(child, clusters)
+
+    def nested(self, scope: Scope, clusters: tuple[int, ...]) -> None:
+        """Walk a branch or an inner block; drawn as one node of its own, the node takes its path."""
+        first = len(self.units)
+        self.walk(scope, clusters)
+        if len(self.units) == first + 1 and self.units[first].count == len(self.tree.nodes_in[scope.id]):
+            self.units[first].id = scope.name
+            if scope.kind == "block":
+                self.units[first].title = scope.label
+            self.close()
+
+    def folded_scope(self, s: Scope, clusters: tuple[int, ...]) -> Unit:
+        """A dense block or a ``repeat`` as one node: its count, then what one iteration does."""
+        rows = iteration_rows(self.tree, s)
+        if s.kind == "dense":
+            i = s.info
+            rows = [("block", f"growth {i.get('growth', '?')}, {i.get('in_c', '?')}→{i.get('out_c', '?')} channels"), *rows]
+            return self.new(s.name, "dense", clusters, title=f"dense ×{i.get('layers', '?')}", rows=rows, kinds=["block"])
+        return self.new(s.name, "repeat", clusters, title=f"repeat ×{s.info.get('repeats', '?')}", rows=rows, kinds=["block"])
+
+    def stage(self, st: Scope) -> None:
+        clusters = (st.id,)
+        items = self.tree.items(st.id)
+        i = 0
+        while i < len(items):
+            child, nodes = items[i]
+            if child is None or child.kind != "block":
+                self.walk_items([(child, nodes)], clusters)
+                i += 1
+                continue
+            group = [child]  # consecutive calls of one block
+            while i + len(group) < len(items):
+                nxt = items[i + len(group)][0]
+                if nxt is None or nxt.kind != "block" or nxt.label != child.label:
+                    break
+                group.append(nxt)
+            i += len(group)
+            alone = len(items) == 1 and len(group) == 1  # the stage's cluster already names it
+            for seg in self.segments(group):
+                self.close()
+                if len(seg) == 1:
+                    self.walk(seg[0], clusters if alone else (*clusters, seg[0].id))
+                else:
+                    self.fold(seg, clusters)
+                self.close()
+
+    def segments(self, group: list[Scope]) -> list[list[Scope]]:
+        """Split consecutive calls into runs of identical blocks."""
+        out: list[list[Scope]] = []
+        prev = None
+        for b in group:
+            sig = self.tree.signature(b.id)
+            if out and sig == prev:
+                out[-1].append(b)
+            else:
+                out.append([b])
+            prev = sig
+        return out
+
+    def fold(self, seg: list[Scope], clusters: tuple[int, ...]) -> None:
+        first, last = seg[0], seg[-1]
+        head, _, a = first.name.rpartition(".")
+        b = last.name.rpartition(".")[2]
+        u = self.new(f"{head}.{a}-{b}" if head else f"{a}-{b}", "folded", clusters, title=f"{first.label} ×{len(seg)}",
+                     rows=summary(self.tree, first.id), kinds=["block"])
+        u.notes.append(f"{first.name} … {last.name}")
+        for s in seg:
+            self.claim(u, self.tree.nodes_in[s.id])
+
+    # ---- drawing ------------------------------------------------------------------------------
+
+    def cluster(self, sid: int) -> tuple[str, Html, str]:
+        s = self.tree.scope(sid)
+        t = self.d.theme
+        if s.kind == "stage":
+            tot = self.stage_totals[s.name]
+            notes = [f"→ {shape(tot.out)} · {cost(tot.params, tot.macs)}"]
+            return s.name, caption(t, stage_title(s.info, s.name), notes), "stage"
+        tot = self.block_totals.get(s.name)
+        return s.name, caption(t, f"{s.name} · {s.label}", [cost(tot.params, tot.macs)] if tot else []), "block"
+
+    def columns(self) -> dict[int, int]:
+        """Which column (row, for LR) each stage goes in, from the estimated size of its units."""
+        sizes: dict[int, list[float]] = {}  # stage id -> [along the flow, across it]
+        prev_lane: int | None = None
+        group = [0.0, 0.0]  # the current row of side-by-side branches
+        labelled: set[int] = set()
+        for u in self.units:
+            lines = u.lines()
+            a, c = along_across(unit_size(len(lines), max(map(len, lines), default=8)), self.d.rankdir)
+            st = sizes.setdefault(u.clusters[0], [LINE_PT * 3, 0.0])
+            if len(u.clusters) > 1 and u.clusters[1] not in labelled:
+                labelled.add(u.clusters[1])
+                st[0] += LINE_PT * 2 + 8  # the block cluster's label
+            if u.lane is not None and u.lane == prev_lane:
+                st[0] += max(0.0, a - group[0])
+                group = [max(group[0], a), group[1] + c]
+            else:
+                st[0] += a + GAP_PT
+                group = [a, c]
+            st[1] = max(st[1], group[1])
+            prev_lane = u.lane
+        cols = plan([(a, c) for a, c in sizes.values()])
+        return dict(zip(sizes, cols, strict=True))
+
+    def draw(self) -> str:
+        for u in self.units:
+            if u.params or u.macs:
+                u.notes.append(cost(u.params, u.macs, brief=True))
+        col = self.columns()
+        self.col_of = {u.id: col[u.clusters[0]] for u in self.units}
+        # Where data enters each column after the first, and the stage it comes from.
+        self.ports: dict[int, tuple[str, str]] = {}
+        for prev, u in zip(self.units, self.units[1:], strict=False):
+            c = self.col_of[u.id]
+            if c != self.col_of[prev.id] and c not in self.ports:
+                self.ports[c] = (self.tree.scope(u.clusters[0]).name, self.tree.scope(prev.clusters[0]).name)
+        self.nodes()
+        self.edges()
+        return self.d.text()
+
+    def nodes(self) -> None:
+        d = self.d
+        # Graphviz draws LR by rotating TB, which would stack the rows bottom-up: declare them in reverse.
+        for c in sorted(set(self.col_of.values()), reverse=d.rankdir == "LR"):
+            if c == 0:
+                d.within([])
+                d.endpoints()
+            for u in (u for u in self.units if self.col_of[u.id] == c):
+                if c in self.ports and f"{self.ports[c][0]}.in" not in d.declared:
+                    # A later column starts at a connector naming where its input comes from.
+                    d.within([self.cluster(u.clusters[0])])
+                    d.node(f"{self.ports[c][0]}.in", Html(f"<i>from {esc(self.ports[c][1])}</i>"), "connector in",
+                           shape="plaintext", style="")
+                d.within([self.cluster(sid) for sid in u.clusters])
+                kind = dominant(u.kinds) if u.kinds else "other"
+                for k, _ in u.rows:
+                    if k:
+                        d.seen(k)
+                d.node(u.id, table(d.theme, u.title, u.rows, u.notes), " ".join(dict.fromkeys((u.cls, kind))), kind)
+        d.within([])
+
+    def edges(self) -> None:
+        """One edge per tensor between drawn nodes, in data-flow order."""
+        d = self.d
+        seen: set[tuple[str, str]] = set()
+        labelled: set[tuple[str, int]] = set()  # (drawn source, layer node): a fan-out's shape is written once
+        legend: dict[str, str] = {}
+        for n in self.net.graph.nodes:
+            dst = self.unit_of[n.id]
+            if isinstance(dst, Shortcut):
+                continue
+            for pos, i in enumerate(n.inputs):
+                src = self.unit_of.get(i)
+                if src is dst:
+                    continue
+                extra: dict[str, str | int | float | None] = {}
+                label: str | None = shape(self._out(i))
+                cls, eid, style = "data", None, ""
+                if isinstance(src, Shortcut):
+                    label, cls, eid, style = f"{src.text}\n{label}", f"shortcut {src.kind}", src.id, "bold"
+                    src = self.unit_of.get(src.source)
+                elif n.op == "add" and pos == 1 and self._identity(n):
+                    label, cls, style = None, "shortcut identity", "dashed"
+                sid = INPUT if src is None else src.id
+                c = self.col_of[dst.id]
+                if self.col_of.get(sid, 0) != c:
+                    # The next column stands beside this one: connectors rather than an edge across.
+                    into, frm = self.ports[c]
+                    out = f"{frm}.out"
+                    if (sid, out) not in seen:
+                        seen.add((sid, out))
+                        d.node(out, Html(f"<i>to {esc(into)}</i>"), "connector out", shape="plaintext", style="")
+                        d.edge(sid, out, "data", shape(self._out(i)))
+                    sid = f"{into}.in"
+                if (sid, dst.id) in seen:
+                    continue
+                seen.add((sid, dst.id))
+                if cls == "data":
+                    label = None if (sid, i) in labelled else label
+                    labelled.add((sid, i))
+                if style:
+                    extra["style"] = style
+                    legend[style] = "shortcut with ops (labelled)" if style == "bold" else "identity shortcut"
+                d.edge(sid, dst.id, cls, label, eid, **extra)
+        last = self.unit_of[self.net.graph.output]
+        d.output(last.id if isinstance(last, Unit) else INPUT)
+        d.legend(list(legend.items()))
+        d.edge(OUTPUT, LEGEND, "layout", style="invis")  # the legend goes under the last column
+
+    def _identity(self, n: Node) -> bool:
+        res = self.tree.scope(n.scope)
+        return res.kind == "residual" and res.info.get("shortcut") == "identity"
+
+
+def build(net: Network, theme: Theme, rankdir: str = "TB") -> str:
+    """The block-level diagram as DOT text."""
+    view = BlockView(net, theme, rankdir)
+    for st in view.tree.stages():
+        view.close()
+        view.stage(st)
+    return view.draw()

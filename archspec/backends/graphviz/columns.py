@@ -1,0 +1,71 @@
+"""Fitting a diagram to a page: consecutive stages go into columns (rows for LR), laid side by side.
+
+Graphviz lays a network out as one long chain; a deep network then becomes a scroll. Here the
+stages are split into contiguous groups whose sizes are estimated from the labels, choosing the
+number of groups that brings the drawing closest to a page's proportions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from math import log
+
+PAGE = 1.3  # length along the data flow over the width across it (portrait for TB, landscape for LR)
+LINE_PT, CHAR_PT, GAP_PT = 13.0, 6.0, 40.0  # a label line, a character, and the gap between ranks
+
+
+def unit_size(lines: int, chars: int) -> tuple[float, float]:
+    """(height, width) in points of a node with ``lines`` lines of at most ``chars`` characters."""
+    return LINE_PT * lines + 14.0, CHAR_PT * chars + 24.0
+
+
+def along_across(size: tuple[float, float], rankdir: str) -> tuple[float, float]:
+    h, w = size
+    return (h, w) if rankdir == "TB" else (w, h)
+
+
+def partition(lengths: Sequence[float], k: int) -> list[int]:
+    """Split ``lengths`` into ``k`` contiguous groups minimising the longest; the group of each item."""
+    n = len(lengths)
+    prefix = [0.0]
+    for x in lengths:
+        prefix.append(prefix[-1] + x)
+    inf = float("inf")
+    # best[j][i]: the longest group splitting the first i items into j groups; cut[j][i]: where the last group starts
+    best = [[inf] * (n + 1) for _ in range(k + 1)]
+    cut = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for j in range(1, k + 1):
+        for i in range(j, n + 1):
+            for s in range(j - 1, i):
+                v = max(best[j - 1][s], prefix[i] - prefix[s])
+                if v < best[j][i] - 1e-9:
+                    best[j][i], cut[j][i] = v, s
+    groups = [0] * n
+    i = n
+    for j in range(k, 0, -1):
+        s = cut[j][i]
+        for m in range(s, i):
+            groups[m] = j - 1
+        i = s
+    return groups
+
+
+def plan(stages: Sequence[tuple[float, float]], page: float = PAGE) -> list[int]:
+    """The column of each stage, from each stage's (length along the flow, width across it)."""
+    n = len(stages)
+    if n == 0:
+        return []
+    best: tuple[float, list[int]] | None = None
+    for k in range(1, n + 1):
+        groups = partition([a for a, _ in stages], k)
+        along = [0.0] * k
+        across = [0.0] * k
+        for g, (a, c) in zip(groups, stages, strict=True):
+            along[g] += a
+            across[g] = max(across[g], c)
+        score = abs(log(max(along) / max(sum(across), 1.0)) - log(page))
+        if best is None or score < best[0] - 1e-9:
+            best = (score, groups)
+    assert best is not None
+    return best[1]

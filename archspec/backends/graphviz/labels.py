@@ -1,0 +1,127 @@
+"""What diagrams say: op descriptions, shapes, counts, and the HTML-like labels that hold them."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from archspec.backends.graphviz.theme import KIND_HUE, Theme
+from archspec.graph import Node
+
+MACS_NOTE = "MACs: conv+linear multiply-accumulates"
+SWATCH = "■"
+
+
+def shape(s: Sequence[int]) -> str:
+    """(256, 56, 56) → '256×56×56'."""
+    return "×".join(str(d) for d in s)
+
+
+def count(n: int) -> str:
+    """Three significant figures with a K/M/G/T suffix: 9408 → '9.41 K', 118013952 → '118 M'."""
+    for div, suffix in ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "K")):
+        if abs(n) >= div:
+            v = n / div
+            digits = 2 if v < 10 else 1 if v < 100 else 0
+            return f"{v:.{digits}f} {suffix}"
+    return str(n)
+
+
+def cost(params: int, macs: int, *, brief: bool = False) -> str:
+    """'9.41 K params · 118 M MACs'; ``brief`` leaves out a zero."""
+    parts = [(params, "params"), (macs, "MACs")]
+    return " · ".join(f"{count(v)} {unit}" for v, unit in parts if v or not brief)
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def config(info: dict[str, Any], width: int = 44) -> list[str]:
+    """Resolved block arguments as lines of ``c=256 s=2 ...`` at most ``width`` characters long."""
+    skip = {"block", "repeats", "blocks"}
+    words = [f"{k}={_num(v)}" for k, v in info.items()
+             if k not in skip and isinstance(v, (int, float, str)) and not isinstance(v, bool)]
+    return textwrap.wrap(" ".join(words), width, break_long_words=False, break_on_hyphens=False)
+
+
+def op_text(n: Node) -> str:
+    """A short description of one op: 'conv 3×3, 64, s2', 'maxpool 3×3, s2', 'fc 1000'."""
+    a = n.attrs
+    op = n.op
+    if op == "conv":
+        k, g = a["k"], a["g"]
+        name = "dwconv" if g > 1 and g == a["in_c"] == a["out_c"] else "conv"
+        parts = [f"{name} {k}×{k}", str(a["out_c"])]
+        if a["s"] > 1:
+            parts.append(f"s{a['s']}")
+        if g > 1 and name == "conv":
+            parts.append(f"g{g}")
+        if a.get("d", 1) > 1:
+            parts.append(f"d{a['d']}")
+        return ", ".join(parts)
+    if op in ("maxpool", "avgpool"):
+        if a.get("global"):
+            return f"{op} global"
+        if a.get("adaptive"):
+            return f"adaptive {op} → {a['size']}×{a['size']}"
+        text = f"{op} {a['k']}×{a['k']}"
+        return text + (f", s{a['s']}" if a["s"] > 1 else "") + (", ceil" if a.get("ceil") else "")
+    if op == "linear":
+        return f"fc {a['out_f']}"
+    if op == "norm":
+        return str(a.get("kind", "norm"))
+    if op == "act":
+        return str(a.get("kind", "act"))
+    if op in ("dropout", "droppath"):
+        return f"{'drop path' if op == 'droppath' else 'dropout'} {_num(a['p'])}"
+    if op == "add":
+        return "⊕ add"
+    if op == "mul":
+        return "⊗ scale"
+    if op == "zeropad":
+        return f"zero-pad +{a['pad']}" + (f", s{a['s']}" if a.get("s", 1) > 1 else "")
+    return op
+
+
+def attachable(n: Node) -> bool:
+    """Norms and activations read as suffixes of the op before them: 'conv 3×3, 64 · bn · relu'."""
+    return n.op in ("norm", "act")
+
+
+# ---- HTML-like labels ------------------------------------------------------------------------
+
+
+def esc(s: str) -> str:
+    return escape(s, quote=True)
+
+
+class Html(str):
+    """A Graphviz HTML-like label: written as <...> rather than quoted."""
+
+
+def table(theme: Theme, title: str | None, rows: Sequence[tuple[str | None, str]], notes: Sequence[str] = (),
+          subtitle: Sequence[str] = ()) -> Html:
+    """A node label: a bold title, one row per op (a swatch of its kind's colour, then the text), small notes."""
+    out = ['<table border="0" cellborder="0" cellspacing="0" cellpadding="1">']
+    if title:
+        out.append(f'<tr><td align="left"><b>{esc(title)}</b></td></tr>')
+    for line in subtitle:
+        out.append(f'<tr><td align="left"><font point-size="9">{esc(line)}</font></td></tr>')
+    for kind, text in rows:
+        # A coloured glyph, not a coloured cell: cells stretch with the widest row.
+        swatch = f'<font color="{KIND_HUE[kind]}">{SWATCH}</font> ' if kind else ""
+        out.append(f'<tr><td align="left">{swatch}{esc(text)}</td></tr>')
+    for note in notes:
+        out.append(f'<tr><td align="left"><font point-size="8" color="{theme.muted}">{esc(note)}</font></td></tr>')
+    out.append("</table>")
+    return Html("".join(out))
+
+
+def caption(theme: Theme, title: str, notes: Sequence[str] = ()) -> Html:
+    """A cluster or graph label: a bold line, then smaller lines, left-aligned."""
+    parts = [f"<b>{esc(title)}</b>"]
+    parts += [f'<font point-size="9" color="{theme.muted}">{esc(n)}</font>' for n in notes]
+    return Html("".join(p + '<br align="left"/>' for p in parts))

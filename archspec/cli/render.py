@@ -1,0 +1,69 @@
+"""``archspec render``: the network as a diagram (svg, png, pdf or dot), at stage, block or layer level."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from archspec.backends import graphviz as gv
+from archspec.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_spec_args, err, load_network, out
+
+HELP = """examples:
+  archspec render resnet152 -o resnet152.svg                 blocks, repeats folded (×35)
+  archspec render specs/googlenet.arch -o g.pdf --level layer every op, clustered by stage and block
+  archspec render efficientnet_b0 -o b0.png --level stage    one node per stage, as a paper's table
+  archspec render resnet50 -o - | dot -Tsvg > r.svg          DOT on stdout
+
+The format follows the extension of -o (.svg .png .pdf .dot). svg, png and pdf need Graphviz's
+`dot` (apt-get install graphviz); without it the DOT file is written beside and the exit code is 1.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="draw the network: svg, png, pdf or dot", epilog=HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_spec_args(p)
+    p.add_argument("-o", "--out", metavar="FILE",
+                   help="output file, .svg .png .pdf or .dot (default NAME.svg; - for DOT on stdout)")
+    p.add_argument("--level", choices=gv.LEVELS, default="block", help="stage, block (default) or layer")
+    p.add_argument("--rankdir", choices=gv.RANKDIRS, default="TB",
+                   help="data flows top to bottom (TB, default) or left to right (LR)")
+    p.add_argument("--theme", choices=tuple(gv.THEMES), default="light", help="colours (default light)")
+    p.set_defaults(run=run)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def run(args: argparse.Namespace) -> int:
+    target = args.out
+    fmt = "dot" if target == "-" else Path(target).suffix.lower().lstrip(".") if target else "svg"
+    if fmt not in gv.FORMATS:
+        err.print(f"archspec: cannot tell the format of `{target}`; end it in .svg, .png, .pdf or .dot", markup=False)
+        return EXIT_BAD_INPUT
+    net = load_network(args)
+    source = gv.to_dot(net, args.level, args.rankdir, args.theme)
+    if target == "-":
+        sys.stdout.write(source)
+        return EXIT_OK
+    path = Path(target or f"{net.name}{'_' + net.variant if net.variant else ''}.svg")
+    if fmt == "dot":
+        _write(path, source.encode("utf-8"))
+        out.print(f"wrote {path} ({args.level} level)", markup=False)
+        return EXIT_OK
+    if not gv.have_dot():
+        fallback = path.with_suffix(".dot")
+        _write(fallback, source.encode("utf-8"))
+        err.print(f"archspec: Graphviz `dot` is not on PATH, so no {fmt}: wrote {fallback}; {gv.INSTALL_HINT}", markup=False)
+        return EXIT_FAILED
+    try:
+        data = gv.run_dot(source, fmt)
+    except gv.DotError as exc:
+        err.print(f"archspec: {exc}", markup=False)
+        return EXIT_FAILED
+    _write(path, data)
+    out.print(f"wrote {path} ({args.level} level, {len(data):,} bytes)", markup=False)
+    return EXIT_OK

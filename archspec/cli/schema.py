@@ -1,0 +1,39 @@
+"""``archspec schema``: the JSON Schema of the spec IR (what spec.json files hold)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from archspec import ir
+from archspec.cli.common import EXIT_OK, out, print_json
+
+HELP = """examples:
+  archspec schema                     print the JSON Schema of the spec IR
+  archspec schema -o spec.schema.json
+
+spec.json (`archspec compile --emit json`) validates against it, and `archspec.load("spec.json")`
+reads such a file back into the identical network.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("schema", help="print the JSON Schema of the spec IR", epilog=HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-o", "--out", metavar="FILE", help="write the schema to FILE instead of stdout")
+    p.set_defaults(run=run)
+
+
+def schema() -> dict:
+    """Pydantic's JSON Schema of ``ir.Spec``."""
+    return ir.Spec.model_json_schema()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.out:
+        Path(args.out).write_text(json.dumps(schema(), indent=2) + "\n", encoding="utf-8")
+        out.print(f"wrote {args.out}", markup=False)
+    else:
+        print_json(schema())
+    return EXIT_OK

@@ -1,0 +1,33 @@
+"""fvcore's ``FlopCountAnalysis(model, x).total()`` with its default op handles.
+
+fvcore traces the module with ``torch.jit.trace`` and counts a handful of aten ops: one per MAC
+for ``aten::_convolution`` and ``aten::linear`` (bias not counted), ``2 × input`` for
+``aten::batch_norm`` in eval mode with affine weights, and ``1 × input`` for
+``aten::adaptive_avg_pool2d``. Everything else (relu, max/avg pooling, add, mul, cat, sigmoid,
+silu, hardswish, dropout) is skipped with an "unsupported operator" warning.
+"""
+
+from __future__ import annotations
+
+from archspec.conventions.base import Convention, Items, Op
+
+
+def _rules(o: Op) -> Items:
+    if o.op == "conv":
+        return [("conv", o.macs)]
+    if o.op == "linear":
+        return [("linear", o.macs)]
+    if o.op == "norm":
+        return [("batch_norm", 2 * o.n_in)]  # eval mode, affine: scale and shift
+    if o.op == "avgpool" and o.adaptive:
+        return [("adaptive_avg_pool2d", o.n_in)]
+    return []
+
+
+FVCORE = Convention(
+    "fvcore", "fvcore FlopCountAnalysis", "MAC", _rules,
+    counts={"conv/linear": "1/MAC", "bias": "no", "norm": "2/elem", "act": "no", "pool": "adaptive avg 1/input",
+            "merge": "no"},
+    reads="fvcore.nn.FlopCountAnalysis(model, x).total(); .by_operator() for the table",
+    note="operator names are fvcore's by_operator() keys",
+)

@@ -1,0 +1,198 @@
+"""``archspec expand``: the fully expanded spec, written back from the layer graph.
+
+Every block call is written out in place (under a comment naming the call and its resolved
+arguments), every repeat unrolled, every number resolved (widths after α and rounding, strides,
+paddings that differ from the default), with no ``let``, ``if``, variant or scaling knob left.
+Lowering the result gives the same layers, in the same order, with the same sizes and wiring;
+only the paths of layers that sat inside a block or a repeat change (``stage1.0.conv1`` becomes
+``stage1.conv1``), since the expanded spec has no block calls. No torch import.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from archspec.fmt import float_text as _float
+from archspec.graph import Graph, Node, Scope
+
+if TYPE_CHECKING:
+    from archspec.network import Network
+
+INDENT = "  "
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return _float(v) if isinstance(v, float) else str(v)
+
+
+class _Expander:
+    def __init__(self, net: Network) -> None:
+        self.g: Graph = net.graph
+        self.cfg = net.config
+        self.out: list[str] = []
+        self.nodes_of: dict[int, list[Node]] = {s.id: [] for s in self.g.scopes}
+        for n in self.g.nodes:
+            self.nodes_of[n.scope].append(n)
+        self.first: dict[int, int] = {}  # scope id → smallest node id in its subtree
+        for s in reversed(self.g.scopes):
+            ids = [n.id for n in self.nodes_of[s.id]] + [self.first[c] for c in s.children if c in self.first]
+            if ids:
+                self.first[s.id] = min(ids)
+
+    def items(self, s: Scope) -> list[Any]:
+        """The scope's own nodes and non-empty child scopes, in data-flow order."""
+        kids = [self.g.scopes[c] for c in s.children if c in self.first]
+        found: list[Any] = [*self.nodes_of[s.id], *kids]
+        return sorted(found, key=lambda it: it.id if isinstance(it, Node) else self.first[it.id])
+
+    def emit(self, indent: int, text: str) -> None:
+        self.out.append(INDENT * indent + text)
+
+    def scope(self, s: Scope, indent: int) -> None:
+        if s.kind == "block":
+            args = " ".join(f"{k}={_num(v)}" for k, v in s.info.items())
+            self.emit(indent, f"# {s.name}: {s.label} {args}".rstrip())
+            self.body(self.items(s), indent)
+        elif s.kind == "residual":
+            self.residual(s, indent)
+        elif s.kind == "concat":
+            self.emit(indent, "concat:")
+            for b in self.items(s):
+                if isinstance(b, Scope):
+                    self.emit(indent + 1, "branch:")
+                    self.body(self.items(b), indent + 2)
+        elif s.kind == "scale":
+            self.emit(indent, "scale:")
+            self.body([it for it in self.items(s) if not (isinstance(it, Node) and it.op == "mul")], indent + 1)
+        elif s.kind == "dense":
+            # The body of the first layer stands for all: the layers differ only in their input width.
+            first = f"{s.name}.0"
+            body = [it for it in self.items(s) if (it.name == first or it.name.startswith(first + "."))
+                    and not (isinstance(it, Node) and it.op == "concat")]
+            self.emit(indent, f"dense {s.info['layers']}:")
+            self.body(body, indent + 1)
+        elif s.kind == "repeat":
+            step = None
+            for it in self.items(s):
+                i = it.name[len(s.name) + 1 :].split(".", 1)[0]
+                if i != step:
+                    step = i
+                    self.emit(indent, f"# {s.name}.{i}")
+                self.item(it, indent)
+        else:
+            self.body(self.items(s), indent)
+
+    def residual(self, s: Scope, indent: int) -> None:
+        kind = s.info.get("shortcut", "auto")
+        items = self.items(s)
+        body = [it for it in items if not (isinstance(it, Node) and it.op in ("add", "droppath")) and not
+                (isinstance(it, Scope) and it.kind == "shortcut")]
+        head = "residual shortcut=" + {"identity": "auto"}.get(kind, kind)
+        drop = [it for it in items if isinstance(it, Node) and it.op == "droppath"]
+        if drop:
+            head += f" drop_path={_num(drop[0].attrs['p'])}"
+        sc = next((it for it in items if isinstance(it, Scope) and it.kind == "shortcut"), None)
+        if kind == "projection" and sc is not None and not any(n.op == "norm" for n in self.nodes_of[sc.id]):
+            head += " shortcut_norm=none"
+        self.emit(indent, head + ":")
+        self.body(body, indent + 1)
+
+    def body(self, items: list[Any], indent: int) -> None:
+        i = 0
+        while i < len(items):
+            after: list[Node] = []
+            for it in items[i + 1 : i + 3]:  # a conv's norm and act follow it directly
+                if not isinstance(it, Node):
+                    break
+                after.append(it)
+            i += self.item(items[i], indent, after)
+
+    def item(self, it: Any, indent: int, after: list[Any] | None = None) -> int:
+        """Write one node (a conv takes its norm and activation along) or scope; how many items it used."""
+        if isinstance(it, Scope):
+            self.scope(it, indent)
+            return 1
+        text, used = self.node(it, after or [])
+        if text:
+            self.emit(indent, text)
+        return used
+
+    def node(self, n: Node, after: list[Node]) -> tuple[str, int]:
+        a, cfg = n.attrs, self.cfg
+        if n.op in ("conv", "linear"):
+            norm = act = None
+            rest = list(after)
+            if n.op == "conv" and rest and rest[0].op == "norm" and _follows(rest[0], n):
+                norm = rest.pop(0)
+            prev = norm or n
+            if rest and rest[0].op == "act" and _follows(rest[0], prev):
+                act = rest[0]
+            if n.op == "linear":
+                words = [f"fc {a['out_f']}"] + ([] if a["bias"] else ["bias=false"])
+                words += [f"act={act.attrs['kind']}"] if act else []
+                return " ".join(words), 1 + (act is not None)
+            words = [f"conv {a['out_c']} k{a['k']}"]
+            words += [f"s{a['s']}"] if a["s"] != 1 else []
+            words += [f"p{a['p']}"] if a["p"] != a["d"] * (a["k"] - 1) // 2 else []
+            words += [f"d{a['d']}"] if a["d"] != 1 else []
+            words += [f"groups={a['g']}"] if a["g"] != 1 else []
+            if a["bias"] != (norm is None):
+                words.append("bias" if a["bias"] else "bias=false")
+            norm_kind = norm.attrs["kind"] if norm is not None else "none"
+            words += [f"norm={norm_kind}"] if norm_kind != cfg.norm else []
+            kind = act.attrs["kind"] if act else "none"
+            words += [f"act={kind}"] if kind != cfg.act else []
+            return " ".join(words), 1 + (norm is not None) + (act is not None)
+        if n.op == "norm":
+            extra = [f"eps={_num(a['eps'])}"] if a["eps"] != cfg.bn_eps else []
+            extra += [f"momentum={_num(a['momentum'])}"] if a["momentum"] != cfg.bn_momentum else []
+            kind = [a["kind"]] if a["kind"] != cfg.norm else []
+            return " ".join(["norm", *kind, *extra]), 1
+        if n.op == "act":
+            return "act" if a["kind"] == cfg.act else f"act {a['kind']}", 1
+        if n.op in ("maxpool", "avgpool"):
+            if a.get("global"):
+                return f"{n.op} global", 1
+            if a.get("adaptive"):
+                return f"{n.op} size={a['size']}", 1
+            words = [n.op, f"k{a['k']}"] + ([f"s{a['s']}"] if a["s"] != a["k"] else [])
+            words += ([f"p{a['p']}"] if a["p"] else []) + (["ceil"] if a["ceil"] else [])
+            return " ".join(words), 1
+        if n.op == "dropout":
+            return f"dropout {_num(a['p'])}", 1
+        if n.op == "flatten":
+            return "flatten", 1
+        if n.op in ("add", "mul", "concat", "droppath", "zeropad"):
+            return "", 1  # written by their combinator
+        raise NotImplementedError(f"`archspec expand` cannot write a `{n.op}` node yet ({n.name})")
+
+
+def _follows(n: Node, prev: Node) -> bool:
+    """``n`` came from the same statement as ``prev`` and reads its output (a conv's norm and act)."""
+    return n.inputs == (prev.id,) and n.span is not None and n.span == prev.span and n.scope == prev.scope
+
+
+def expand(net: Network) -> str:
+    """The expanded spec text (see the module docstring)."""
+    e = _Expander(net)
+    cfg, spec = net.config, net.spec
+    variant = f" variant {net.variant}," if net.variant else ""
+    knobs = " ".join(f"{k}={v:g}" for k, v in cfg.knobs.items() if k in ("alpha", "rho", "phi", "width", "depth"))
+    e.out += [
+        f"# {net.name}:{variant} expanded by archspec from {spec.file}: every block and repeat written out,",
+        f"# every number resolved ({knobs}, input {'x'.join(map(str, net.input))}).",
+        f"network {spec.name}" + (f' "{spec.description}"' if spec.description else ""),
+        f"input {'x'.join(map(str, net.input))}",
+        f"defaults: norm={cfg.norm} act={cfg.act} bn_eps={_num(cfg.bn_eps)} bn_momentum={_num(cfg.bn_momentum)}",
+    ]
+    for sid in e.g.scopes[0].children:
+        s = e.g.scopes[sid]
+        if sid not in e.first:
+            continue
+        head = s.name if s.name in ("stem", "head") else f"stage {s.name}"
+        note = f"  # {s.info['block']} ×{s.info['repeats']}" if "block" in s.info and "repeats" in s.info else ""
+        e.out += ["", f"{head}:{note}"]
+        e.body(e.items(s), 1)
+    return "\n".join(e.out) + "\n"

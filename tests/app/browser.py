@@ -1,0 +1,148 @@
+"""Run the explorer in a real Streamlit server and drive it with Debian's Chromium via Playwright.
+
+Shared by the end-to-end test and ``tests/app/screenshots.py``. Playwright brings its own driver;
+the browser is the system's ``/usr/bin/chromium`` (no ``playwright install``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = "app/explorer.py"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+START_TIMEOUT_S = 90
+UI_TIMEOUT_MS = 60_000
+# The main editor, as opposed to the file uploader's hidden input or any other text area.
+EDITOR = 'textarea[aria-label="Spec"]'
+DIAGRAM = '[data-testid="stGraphVizChart"] svg'
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 -- localhost only
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def explorer_server(port: int | None = None) -> Iterator[str]:
+    """``streamlit run app/explorer.py`` on a free local port; yields its URL; always stops it."""
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                tail = log.read().decode("utf-8", "replace")[-3000:]
+                raise RuntimeError(f"the explorer did not come up at {url} (exit {proc.poll()}):\n{tail}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        log.close()
+
+
+@contextmanager
+def chromium_page(width: int = 1600, height: int = 1000) -> Iterator[Page]:
+    """A page in a fresh headless Chromium; closed however the block ends."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            yield page
+        finally:
+            browser.close()
+
+
+def wait_idle(page: Page, settle_ms: int = 400) -> None:
+    """Wait until the script run finished: no 'running' indicator, and the page settled."""
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_timeout(settle_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid=\"stStatusWidgetRunningIcon\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=UI_TIMEOUT_MS,
+    )
+    page.wait_for_timeout(settle_ms)
+
+
+def open_explorer(page: Page, url: str, tab: str = "Edit", model: str | None = None) -> None:
+    """Load the explorer on a tab (``?page=``), optionally with a zoo model (``?model=``)."""
+    query = f"?page={tab}" + (f"&model={model}" if model else "")
+    page.goto(url + "/" + query)
+    page.wait_for_selector('[data-testid="stTab"]')
+    if tab == "Edit":
+        page.wait_for_selector(EDITOR)
+    wait_idle(page)
+
+
+def set_spec(page: Page, text: str) -> None:
+    """Replace the editor's text and commit it (Ctrl+Enter), as a user would."""
+    editor = page.locator(EDITOR)
+    editor.fill(text)
+    editor.press("Control+Enter")
+    wait_idle(page)
+
+
+def diagram_svg(page: Page) -> str:
+    """The rendered diagram's SVG markup ("" when none is shown)."""
+    loc = page.locator(DIAGRAM)
+    return loc.first.inner_html() if loc.count() else ""
+
+
+def wait_diagram_change(page: Page, before: str, timeout_ms: int = UI_TIMEOUT_MS) -> str:
+    """Wait for the diagram to differ from ``before``; return the new SVG markup."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        now = diagram_svg(page)
+        if now and now != before:
+            return now
+        page.wait_for_timeout(200)
+    raise AssertionError("the diagram did not change")
+
+
+def error_text(page: Page) -> str:
+    """The text of the error alert and the CLI-style report under it."""
+    page.wait_for_selector('[data-testid="stAlertContentError"]')
+    parts = [page.locator('[data-testid="stAlertContentError"]').first.inner_text()]
+    code = page.locator('[data-testid="stCode"]')
+    if code.count():
+        parts.append(code.first.inner_text())
+    return "\n".join(parts)

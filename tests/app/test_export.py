@@ -1,0 +1,65 @@
+"""The Export tab: download buttons for the spec, the diagram, the analysis and the PyTorch source."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from explorer_model import zoo_spec
+from explorer_render import (
+    analysis_json,
+    diagrams_available,
+    dot_source,
+    file_stem,
+    have_dot,
+    layer_csv,
+    pysource_available,
+    render_svg,
+    stage_csv,
+)
+
+import archspec
+from tests.app.conftest import open_app
+
+
+def test_download_buttons() -> None:
+    at = open_app("Export")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[:4] == ["Spec (.arch)", "Analysis (JSON)", "Per stage (CSV)", "Per layer (CSV)"]
+    assert ("Diagram (DOT)" in labels) == diagrams_available()
+    assert ("Diagram (SVG)" in labels) == (diagrams_available() and have_dot())
+    assert ("PyTorch source (.py)" in labels) == pysource_available()
+    assert not at.exception
+
+
+def test_analysis_files_match_the_library() -> None:
+    net = archspec.load("resnet50")
+    assert json.loads(analysis_json(net)) == json.loads(json.dumps(net.to_dict(per_layer=True), default=str))
+    stages = list(csv.DictReader(io.StringIO(stage_csv(net))))
+    assert [int(r["params"]) for r in stages] == [s.params for s in net.stages]
+    layers = list(csv.DictReader(io.StringIO(layer_csv(net))))
+    assert len(layers) == len(net.layers) and layers[0]["layer"] == net.layers[0].path
+    assert file_stem(net, (("alpha", 0.5),)) == "resnet50_alpha0.5"
+
+
+@pytest.mark.skipif(not (diagrams_available() and have_dot()), reason="needs archspec's Graphviz backend and `dot`")
+def test_svg_of_the_diagram() -> None:
+    text, file, variant = zoo_spec("resnet18")
+    dot, why = dot_source(text, file, variant, (), "stage", "TB")
+    assert dot is not None, why
+    svg = render_svg(dot)
+    assert svg is not None and b"<svg" in svg
+
+
+@pytest.mark.skipif(not pysource_available(), reason="archspec's PyTorch source backend is not installed")
+def test_pytorch_source_is_made_on_click() -> None:
+    from explorer_export import _pysource
+    from explorer_model import Design
+
+    text, file, variant = zoo_spec("resnet18")
+    source = _pysource(Design("resnet18", text, file, variant))()  # what the button runs when clicked
+    compile(source, "resnet18.py", "exec")  # valid Python; not run
+    assert "import torch" in source
+    assert "import archspec" not in source and "from archspec" not in source  # standalone

@@ -1,0 +1,77 @@
+"""The See tab: the diagram at each level and direction, the per-stage and per-layer tables."""
+
+from __future__ import annotations
+
+import pytest
+from explorer_render import diagrams_available
+
+import archspec
+from tests.app.conftest import metric, open_app, set_spec, switch
+
+needs_diagrams = pytest.mark.skipif(not diagrams_available(), reason="archspec's Graphviz backend is not installed")
+
+
+def _dot(at) -> str:
+    charts = at.get("graphviz_chart")
+    assert len(charts) == 1
+    return charts[0].proto.spec
+
+
+def test_tables_hold_every_stage_and_layer() -> None:
+    at = open_app("See")
+    net = archspec.load("resnet50")
+    stages, layers = (d.value for d in at.dataframe)
+    assert list(stages["stage"]) == [s.name for s in net.stages]
+    assert list(stages["params"]) == [s.params for s in net.stages]
+    assert list(stages["macs"]) == [s.macs for s in net.stages]
+    assert list(stages["output"])[1] == "256×56×56"
+    assert list(stages["depth"])[1:5] == [3, 4, 6, 3]
+    assert list(stages["stride"])[1:5] == [1, 2, 2, 2]
+    assert len(layers) == len(net.layers)
+    assert int(layers["params"].sum()) == net.params
+    assert {"output", "memory"} <= set(layers.columns)
+
+
+def test_layer_table_filters_by_stage() -> None:
+    at = open_app("See")
+    at.selectbox(key="layer_stage").select("stage4").run()
+    layers = at.dataframe[1].value
+    assert set(layers["stage"]) == {"stage4"}
+
+
+@needs_diagrams
+def test_diagram_follows_level_and_direction() -> None:
+    at = open_app("See")
+    block = _dot(at)
+    assert "digraph" in block
+    at.radio(key="see_level").set_value("layer").run()
+    layer = _dot(at)
+    assert layer != block
+    at.radio(key="see_dir").set_value("LR").run()
+    assert "LR" in _dot(at) and _dot(at) != layer
+
+
+@needs_diagrams
+def test_diagram_follows_edits_and_survives_a_break() -> None:
+    at = open_app("Edit")
+    text = at.text_area(key="spec").value
+    before = _dot(at)  # the Edit tab's stage-level preview
+    set_spec(at, text.replace("512 x3 s2", "512 x1 s2"))
+    after = _dot(at)
+    assert after != before
+    set_spec(at, text.replace("512 x3 s2", "512 x3 s2 oops"))
+    assert at.error
+    assert _dot(at) == after  # the last good diagram stays
+    switch(at, "See")
+    assert at.warning and "last design that analysed" in at.warning[0].value
+    assert metric(at, "Layers") == f"{len(archspec.loads(text.replace('512 x3 s2', '512 x1 s2')).layers)}"
+
+
+@needs_diagrams
+def test_a_huge_layer_view_waits_to_be_asked() -> None:
+    at = open_app("See", model="efficientnet_b7")
+    at.radio(key="see_level").set_value("layer").run()
+    assert not at.get("graphviz_chart")
+    assert any("layer view" in i.value for i in at.info)
+    at.checkbox(key="draw_large").check().run()
+    assert "digraph" in _dot(at)

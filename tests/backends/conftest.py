@@ -1,0 +1,38 @@
+"""Helpers for the backend tests: the zoo at a small input size, BatchNorm with real statistics."""
+
+from __future__ import annotations
+
+import archspec
+from archspec import zoo
+from archspec.network import Network
+
+SMALL = 64  # input resolution for whole-zoo tests: enough for every zoo network's downsampling
+
+
+def zoo_names() -> list[str]:
+    return [e.name for e in zoo.entries()]
+
+
+def small(name: str) -> Network:
+    """A zoo network at a SMALL×SMALL input where its spec allows (fewer MACs, same layers)."""
+    net = archspec.load(name)
+    if net.input[1] > SMALL:
+        try:
+            return archspec.load(name, overrides={"resolution": SMALL})
+        except archspec.SpecError:
+            pass
+    return net
+
+
+def randomize_norms(module) -> None:  # type: ignore[no-untyped-def]
+    """Non-trivial BatchNorm statistics and affine terms, so a misplaced or folded norm shows."""
+    import torch
+    from torch import nn
+
+    with torch.no_grad():
+        for m in module.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.running_mean.uniform_(-0.1, 0.1)
+                m.running_var.uniform_(0.5, 1.5)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.1, 0.1)

@@ -1,0 +1,59 @@
+"""Compare a compiled zoo model with torchvision's builder of the same name (weights=None)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torchvision
+from torch import nn
+
+import archspec
+from archspec.backends.torch import copy_by_position
+
+
+def torchvision_model(name: str, **kwargs: Any) -> nn.Module:
+    """torchvision's model, untrained; GoogLeNet without aux heads and without its slow init."""
+    if name == "googlenet":
+        kwargs = {"aux_logits": False, "init_weights": False, **kwargs}
+    return getattr(torchvision.models, name)(weights=None, **kwargs)
+
+
+def randomize_norms(model: nn.Module) -> None:
+    """Non-trivial BatchNorm statistics, so a misplaced norm or a wrong eps cannot hide."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.1, 0.1)
+                m.running_var.uniform_(0.05, 1.0)  # small variances make eps 1e-3 vs 1e-5 visible
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.1, 0.1)
+
+
+def assert_same_logits(name: str, size: int | None = None, batch: int = 2) -> None:
+    """Copy torchvision's weights into ours by position; eval-mode logits agree to 1e-4 relative."""
+    torch.manual_seed(0)
+    net = archspec.load(name)
+    theirs = torchvision_model(name).eval()
+    randomize_norms(theirs)
+    ours = net.to_torch().eval()
+    copy_by_position(ours, theirs.state_dict())
+    c, h, w = net.input
+    x = torch.randn(batch, c, size or h, size or w)
+    with torch.no_grad():
+        a, b = ours(x), theirs(x)
+    assert a.shape == b.shape == (batch, *net.output)
+    rel = ((a - b).abs().max() / b.abs().max()).item()
+    assert rel < 1e-4, f"{name}: max relative error {rel:.2e}"
+
+
+def assert_same_state_layout(name: str) -> None:
+    """Same parameters and buffers, same shapes, same order (built on the meta device: no memory)."""
+    net = archspec.load(name)
+    with torch.device("meta"):
+        ours = net.to_torch()
+        theirs = torchvision_model(name)
+    assert [tuple(t.shape) for t in ours.state_dict().values()] == [tuple(t.shape) for t in theirs.state_dict().values()]
+    assert net.params == sum(p.numel() for p in theirs.parameters())
+    norms = [(m.eps, m.momentum) for m in theirs.modules() if isinstance(m, nn.BatchNorm2d)]
+    assert [(m.eps, m.momentum) for m in ours.modules() if isinstance(m, nn.BatchNorm2d)] == norms

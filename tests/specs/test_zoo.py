@@ -1,0 +1,89 @@
+"""Every spec in specs/: checked, analysed, compiled, run; and exact against torchvision's figures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+import archspec
+from archspec import zoo
+from archspec.parse import parse
+from tests.conftest import REFERENCE, ROOT
+
+# Forward passes over a few GMACs are slow on a small CPU: still run, but marked.
+HEAVY_MACS = 1_200_000_000
+
+
+def _params(marked_slow_over: int):  # type: ignore[no-untyped-def]
+    out = []
+    for e in zoo.entries():
+        net = archspec.load(e.spec, variant=e.variant)
+        marks = [pytest.mark.slow] if net.macs > marked_slow_over else []
+        out.append(pytest.param(e.name, marks=marks, id=e.name))
+    return out
+
+
+def test_every_spec_file_is_in_the_zoo() -> None:
+    files = {str(Path(e.spec).resolve()) for e in zoo.entries()}
+    assert files == {str(p.resolve()) for p in (ROOT / "specs").glob("*.arch")}
+
+
+def test_zoo_has_the_seed_models() -> None:
+    names = {e.name for e in zoo.entries()}
+    wanted = {"googlenet", "googlenet_paper", "mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large", "densenet121",
+              "vgg16", "vgg19", "vgg16_bn", "alexnet", "lenet5"} | {f"efficientnet_b{i}" for i in range(8)}
+    assert wanted <= names
+
+
+@pytest.mark.parametrize("name", [e.name for e in zoo.entries()])
+def test_spec_checks_and_analyses(name: str) -> None:
+    e = zoo.find(name)
+    assert e is not None
+    spec = parse(Path(e.spec).read_text(encoding="utf-8"), e.spec)
+    assert spec.description, "every zoo spec says what it is"
+    net = archspec.load(name)
+    d = net.to_dict(per_layer=False)
+    assert d["params"] == sum(s["params"] for s in d["stages"]) > 0
+    assert d["macs"] == sum(s["macs"] for s in d["stages"]) > 0
+    # Every stage says what it resolved to: a stage-table row its block and widths, a section its layers.
+    for s in d["stages"]:
+        assert s["info"], f"{name}: stage {s['name']} prints no resolved config"
+        if "block" in s["info"]:
+            assert s["info"]["repeats"] >= 1
+
+
+@pytest.mark.parametrize("name", _params(HEAVY_MACS))
+def test_compiled_forward_has_the_analysed_shapes(name: str) -> None:
+    net = archspec.load(name)
+    model = net.to_torch().eval()
+    seen: dict[str, tuple[int, ...]] = {}
+    for path, mod in model.named_modules():
+        if path and not list(mod.children()):
+            mod.register_forward_hook(lambda m, i, o, path=path: seen.__setitem__(path, tuple(o.shape[1:])))
+    with torch.no_grad():
+        y = model(torch.randn(1, *net.input))
+    assert tuple(y.shape) == (1, *net.output)
+    by_path = {layer.path: layer.out for layer in net.layers}
+    assert seen and all(by_path[k] == v for k, v in seen.items())
+    assert sum(p.numel() for p in model.parameters()) == net.params
+
+
+@pytest.mark.parametrize("name", list(json.loads(REFERENCE.read_text())["models"]))
+def test_reference_model_is_exact(name: str, reference: dict) -> None:
+    """Params, conv+linear MACs, fvcore total and input size equal torchvision.json (all 22 models)."""
+    ref = reference[name]
+    net = archspec.load(name)
+    assert [list(net.input), net.params, net.macs, net.fvcore] == [ref["input"], ref["params"], ref["macs"], ref["fvcore_flops"]]
+
+
+def test_zoo_json_lists_variants_for_the_cli() -> None:
+    exe = Path(sys.executable).with_name("archspec")
+    out = subprocess.run([str(exe), "zoo", "--json"], capture_output=True, text=True, check=True, cwd=ROOT)
+    items = {d["name"]: d for d in json.loads(out.stdout)}
+    assert items["efficientnet_b3"]["variant"] == "b3" and items["vgg16_bn"]["variant"] == "16_bn"
+    assert items["googlenet"]["variant"] is None
