@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 class Node(BaseModel):
     """Base of every IR node: strict, immutable, no unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built on first use, which keeps `import archspec` fast
+    # (building ~30 schemas up front costs more than parsing a spec).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Span(Node):
@@ -239,5 +241,3 @@ class Spec(Node):
     comments: list[Comment] = []
 
 
-for _model in (Func, BinOp, Unary, Cond, Arg, Call, Let, Compound, IfBranch, If, BlockDef, Section):
-    _model.model_rebuild()

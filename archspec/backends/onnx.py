@@ -28,6 +28,7 @@ def export(
     path: str | os.PathLike[str] | None = None,
     *,
     module: Any = None,
+    program: Any = None,
     dynamic_batch: bool = True,
     opset: int | None = None,
     check: bool = True,
@@ -35,16 +36,20 @@ def export(
 ) -> bytes:
     """The ONNX model's bytes (also written to ``path`` when given).
 
-    ``module``: an already built module (else ``net.to_torch(**kwargs)``, e.g. ``weights=``, ``fuse=True``).
+    ``module``: an already built module (else ``net.to_torch(**kwargs)``, e.g. ``weights=``, ``fuse=True``);
+    ``program``: an ``ExportedProgram`` of it already made (``archspec.backends.export.exported``).
     """
-    m = (module if module is not None else net.to_torch(**kwargs)).eval()
-    x = example_input(net, batch=2 if dynamic_batch else 1, device=next(iter(m.parameters()), torch.empty(0)).device)
-    dynamic = {"x": {0: torch.export.Dim("batch", min=1)}} if dynamic_batch else None
+    if program is not None:
+        source, x, dynamic = program, None, None
+    else:
+        source = (module if module is not None else net.to_torch(**kwargs)).eval()
+        x = example_input(net, batch=2 if dynamic_batch else 1, device=next(iter(source.parameters()), torch.empty(0)).device)
+        dynamic = {"x": {0: torch.export.Dim("batch", min=1)}} if dynamic_batch else None
     # The exporter reports its progress on stdout; a library call should not print.
     with contextlib.redirect_stdout(io.StringIO()):
-        program = torch.onnx.export(m, (x,), dynamo=True, dynamic_shapes=dynamic, input_names=[INPUT],
-                                    output_names=[OUTPUT], opset_version=opset, verbose=False)
-    proto = program.model_proto
+        onnx_program = torch.onnx.export(source, (x,) if x is not None else (), dynamo=True, dynamic_shapes=dynamic,
+                                         input_names=[INPUT], output_names=[OUTPUT], opset_version=opset, verbose=False)
+    proto = onnx_program.model_proto
     if check:
         import onnx
 

@@ -7,7 +7,7 @@ import io
 import pytest
 import torch
 
-from archspec.backends.export import exported, exported_bytes, torchscript, torchscript_bytes
+from archspec.backends.export import exported_bytes, torchscript, torchscript_bytes
 from tests.backends.conftest import randomize_norms, small, zoo_names
 
 
@@ -46,10 +46,9 @@ def test_network_methods() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", zoo_names())
-def test_zoo_torchscript_and_export_match(name: str) -> None:
+def test_zoo_torchscript_matches(name: str) -> None:
+    """(The whole zoo through torch.export is checked in test_onnx, which exports through it.)"""
     net, m = _module(name)
     x = torch.randn(1, *net.input)
     with torch.no_grad():
-        ref = m(x)
-        assert torch.allclose(torchscript(net, m)(x), ref, rtol=1e-5, atol=1e-6)
-        assert torch.allclose(exported(net, m, dynamic_batch=False).module()(x), ref, rtol=1e-5, atol=1e-6)
+        assert torch.allclose(torchscript(net, m)(x), m(x), rtol=1e-5, atol=1e-6)
