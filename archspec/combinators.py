@@ -124,15 +124,21 @@ def _repeat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> 
     name = lw.alloc(ctx.prefix, "repeat")
     sid = lw.open_scope("repeat", name, "repeat", ctx.scope, st.span, {"repeats": n})
     for i in range(n):
+        before = len(lw.nodes), lw.steps
         x = lw.body(st.body, x, ctx.with_(prefix=f"{name}.{i}", scope=sid))
+        if i == 1:
+            lw.check_loop(n, 2, *before, st.span)
     return x
 
 
 def _dense(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     n = _count(lw, a, st, ctx)
+    if len(x.shape) != 3:  # dense connectivity concatenates feature maps
+        raise SpecError(f"`dense` needs a C×H×W input, got {_fmt(x.shape)}", st.span, hint="put it before `flatten` / `fc`")
     name = lw.alloc(ctx.prefix, "dense")
     sid = lw.open_scope("dense", name, "dense", ctx.scope, st.span, {"layers": n, "in_c": x.shape[0]})
     for i in range(n):
+        before = len(lw.nodes), lw.steps
         inner = ctx.with_(prefix=f"{name}.{i}", scope=sid)
         y = lw.body(st.body, x, inner)
         if len(y.shape) != 3 or y.shape[1:] != x.shape[1:]:
@@ -140,6 +146,8 @@ def _dense(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T
         if i == 0:
             lw.scopes[sid].info["growth"] = y.shape[0]
         x = lw.add("concat", [x, y], (x.shape[0] + y.shape[0], *x.shape[1:]), {}, f"{name}.{i}.concat", inner, st.span)
+        if i == 1:
+            lw.check_loop(n, 2, *before, st.span)
     lw.scopes[sid].info["out_c"] = x.shape[0]
     return x
 

@@ -87,9 +87,13 @@ class _Expander:
     def residual(self, s: Scope, indent: int) -> None:
         kind = s.info.get("shortcut", "auto")
         items = self.items(s)
+        adds = {it.id for it in items if isinstance(it, Node) and it.op == "add"}
+        after = [it for it in items if isinstance(it, Node) and it.op == "act" and it.inputs[0] in adds]  # `act=` on the residual
         body = [it for it in items if not (isinstance(it, Node) and it.op in ("add", "droppath")) and not
-                (isinstance(it, Scope) and it.kind == "shortcut")]
+                (isinstance(it, Scope) and it.kind == "shortcut") and it not in after]
         head = "residual shortcut=" + {"identity": "auto"}.get(kind, kind)
+        if after:
+            head += f" act={after[0].attrs['kind']}"
         drop = [it for it in items if isinstance(it, Node) and it.op == "droppath"]
         if drop:
             head += f" drop_path={_num(drop[0].attrs['p'])}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from math import prod
 from typing import Any
 
-from archspec import costs, ir
+from archspec import combinators, costs, ir, primitives
 from archspec.errors import SpecError, did_you_mean
 from archspec.expr import Env, Evaluator, Shape, as_int
 from archspec.graph import Graph, Node, Scope
@@ -25,7 +25,7 @@ MAX_BLOCK_DEPTH = 32
 class Budget:
     """Limits checked while lowering, before anything is allocated."""
 
-    max_nodes: int = 500_000
+    max_nodes: int = 100_000  # ~40 µs and ~2 KB each to build: the limit keeps lowering to seconds
     max_params: int = 20_000_000_000
     max_layer_elements: int = 4_000_000_000  # one layer's output, per sample
     max_activations: int = 50_000_000_000  # all layers' outputs, per sample
@@ -63,9 +63,15 @@ class Lowerer:
         self.scopes: list[Scope] = [Scope(0, "network", "", spec.name, None, spec.name_span)]
         self.counters: dict[str, dict[str, int]] = {}
         self.stack: list[str] = []  # block calls in progress, for recursion errors
-        self.builtin = {n for n, b in blocks.items() if b.span is not None and n not in {u.name for u in spec.blocks}}
+        own = {u.name for u in spec.blocks}
+        self.builtin = {n for n, b in blocks.items() if b.span is not None and n not in own}
         self.total_params = 0
         self.total_elements = 0
+        # Statements executed: a loop whose body makes no layer (`repeat 10**5: let a = 1`) must
+        # still end, so the work is budgeted too, at a few statements per allowed layer.
+        self.steps = 0
+        self.max_steps = 4 * budget.max_nodes + 1_000
+        self.where: ir.Span | None = None  # the top-level statement being lowered, for stack overflows
 
     # ---- bookkeeping ----------------------------------------------------------------------
 
@@ -110,6 +116,28 @@ class Lowerer:
         self.nodes.append(node)
         return T(node.id, out)
 
+    def step(self, span: ir.Span | None) -> None:
+        """Count one statement or block call against the budget."""
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise SpecError(f"expanding the network takes more than {self.max_steps:,} steps", span,
+                            hint="a loop or block nesting too large; raise the budget with --max-layers")
+
+    def check_loop(self, n: int, done: int, nodes_before: int, steps_before: int, span: ir.Span | None) -> None:
+        """After ``done`` of ``n`` repetitions, refuse at once if repeating the last would pass the budget.
+
+        The last repetition stands for the rest (the first of a stage may carry a stride or a
+        projection the others do not), so nothing past the budget is ever built.
+        """
+        left = n - done
+        nodes, steps = len(self.nodes) - nodes_before, self.steps - steps_before
+        if len(self.nodes) + nodes * left > self.budget.max_nodes:
+            raise SpecError(f"the network has more than {self.budget.max_nodes:,} layers ({n:,} repeats of {nodes:,})", span,
+                            hint="raise the budget with --max-layers")
+        if self.steps + steps * left > self.max_steps:
+            raise SpecError(f"expanding the network takes more than {self.max_steps:,} steps ({n:,} repeats of {steps:,})",
+                            span, hint="raise the budget with --max-layers")
+
     def eval(self, e: Any, env: Env) -> Any:
         return self.ev.eval(e, env)
 
@@ -117,6 +145,11 @@ class Lowerer:
 
     def run(self) -> Graph:
         x = T(-1, self.cfg.input)
+        if min(x.shape) < 1:
+            raise SpecError(f"the input {_fmt(x.shape)} is empty", self.spec.input_span)
+        if prod(x.shape) > self.budget.max_layer_elements:
+            raise SpecError(f"the input {_fmt(x.shape)} is over the budget of {self.budget.max_layer_elements:,} values",
+                            self.spec.input_span, hint="raise it with --max-activations, or check the input size")
         env = self.cfg.globals
         stage_no = 0
         total = sum(self._row_repeats(p, r, env) for p in self.spec.parts if isinstance(p, ir.Stages) for r in p.rows)
@@ -136,7 +169,9 @@ class Lowerer:
                     stage_no += 1
                     x = self.stage_row(part, row, f"stage{stage_no}", x, env, index, total)
         if not self.nodes:
-            raise SpecError("the network has no layers", self.spec.name_span, hint="add a `stem:`, `stages` or `head:` section")
+            first = ir.Span(line=1, col=1, end_line=1, end_col=2)  # a file of blocks only has no `network` line
+            raise SpecError("the network has no layers", self.spec.name_span or first,
+                            hint="add a `stem:`, `stages` or `head:` section")
         return Graph(self.spec.name, self.cfg.input, self.nodes, self.scopes, x.node)
 
     def _section_info(self, sid: int, first: int) -> dict[str, Any]:
@@ -164,7 +199,11 @@ class Lowerer:
                 n = as_int(self.eval(a.value, env), a.span, env, "repeat count")
                 if n > self.budget.max_nodes:
                     raise SpecError(f"{n:,} repeats is over the budget of {self.budget.max_nodes:,} layers", a.span)
-                return self.cfg.scale_depth(n)
+                n = self.cfg.scale_depth(n)
+                if n > self.budget.max_nodes:
+                    raise SpecError(f"{n:,} repeats (depth-scaled) is over the budget of {self.budget.max_nodes:,} layers",
+                                    a.span)
+                return n
         return 1
 
     def stage_row(self, part: ir.Stages, row: ir.Row, name: str, x: T, env: Env, index: list[int], total: int) -> T:
@@ -172,7 +211,9 @@ class Lowerer:
         n = self._row_repeats(part, row, env)
         sid = self.open_scope("stage", name, name, 0, row.span, {"block": bdef.name, "repeats": n})
         ctx = Ctx(name, sid, env, False)
+        self.where = row.span
         for i in range(n):
+            before = len(self.nodes), self.steps
             # Arguments are bound per block, so they may use `block_index` / `num_blocks`
             # (EfficientNet's stochastic depth grows linearly with the block's index).
             env.values["block_index"], env.values["num_blocks"] = index[0], total
@@ -190,6 +231,8 @@ class Lowerer:
                 for k, v in self.scopes[self.scopes[sid].children[0]].info.items():
                     self.scopes[sid].info.setdefault(k, v)
             index[0] += 1
+            if i == 1:
+                self.check_loop(n, 2, *before, row.span)
         env.values.pop("block_index", None)
         env.values.pop("num_blocks", None)
         return x
@@ -211,8 +254,9 @@ class Lowerer:
         return x
 
     def stmt(self, st: Any, x: T, ctx: Ctx) -> T:
-        from archspec import combinators, primitives
-
+        self.step(st.span)
+        if not self.stack:
+            self.where = st.span
         kind = st.kind
         if kind == "let":
             ctx.env.values[st.name] = self.eval(st.value, ctx.env)
@@ -274,6 +318,7 @@ class Lowerer:
             raise SpecError(f"block `{bdef.name}` calls itself ({chain})", span, hint="blocks cannot be recursive")
         if len(self.stack) >= MAX_BLOCK_DEPTH:
             raise SpecError(f"blocks nested more than {MAX_BLOCK_DEPTH} deep", span)
+        self.step(span)
         if len(x.shape) != 3:
             raise SpecError(f"block `{bdef.name}` needs a C×H×W input, got {_fmt(x.shape)}", span)
         env = self.cfg.globals.child({"in": Shape(*x.shape)})
@@ -352,4 +397,10 @@ def _fmt(shape: tuple[int, ...]) -> str:
 
 def lower(spec: ir.Spec, blocks: dict[str, ir.BlockDef], cfg: Config, budget: Budget | None = None) -> Graph:
     """Expand a spec into its layer graph."""
-    return Lowerer(spec, blocks, cfg, budget or Budget()).run()
+    lw = Lowerer(spec, blocks, cfg, budget or Budget())
+    try:
+        return lw.run()
+    except RecursionError:
+        # Blocks and combinators nested deeper than Python's stack: point at the statement
+        # (outside any block) whose expansion went that deep.
+        raise SpecError("the spec nests too deeply to expand", lw.where or spec.name_span) from None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from archspec import conventions, ir
 from archspec.analysis import CONVENTIONS, Analysis, Layer, Totals, analyze
@@ -34,6 +36,17 @@ class Source:
     variant: str | None = None
 
 
+_FIRST = ir.Span.model_construct(line=1, col=1, end_line=1, end_col=2)  # unvalidated: no validator built at import
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file`` that says no, rather than raising, for names the OS refuses (too long, ...)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def read_spec(ref: str | os.PathLike[str]) -> Source:
     """Find a spec: a path, ``path.arch:variant``, or a zoo name (``resnet50``, ``efficientnet_b3``)."""
     from archspec import zoo
@@ -41,17 +54,26 @@ def read_spec(ref: str | os.PathLike[str]) -> Source:
     ref = str(ref)
     variant = None
     path = Path(ref)
-    if not path.is_file() and ":" in ref:
+    if not _is_file(path) and ":" in ref:
         head, _, tail = ref.rpartition(":")
-        if Path(head).is_file():
+        if _is_file(Path(head)):
             path, variant = Path(head), tail or None
-    if path.is_file():
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise SpecError(f"spec file is larger than {MAX_SOURCE_BYTES // 1_000_000} MB", file=str(path))
+    if _is_file(path):
         try:
-            text = path.read_bytes().decode("utf-8")
+            if path.stat().st_size > MAX_SOURCE_BYTES:
+                raise SpecError(f"spec file is larger than {MAX_SOURCE_BYTES // 1_000_000} MB", _FIRST, file=str(path))
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SpecError(f"cannot read the spec: {exc.strerror or exc}", file=str(path)) from None
+        try:
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise SpecError(f"spec is not UTF-8 text (byte {exc.start})", file=str(path)) from None
+            # Point at the first bad byte: its line, and its column among the characters before it.
+            good = data[: exc.start].decode("utf-8")
+            line, col = good.count("\n") + 1, len(good) - good.rfind("\n")
+            raise SpecError(f"spec is not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x})",
+                            ir.Span(line=line, col=col, end_line=line, end_col=col + 1), file=str(path),
+                            hint="save the file as UTF-8") from None
         return Source(text, ref if variant is None else str(path), variant)
     entry = zoo.find(ref)
     if entry is not None:
@@ -204,6 +226,19 @@ class Network:
 
         return expand(self)
 
+    def format(self) -> str:
+        """The spec's canonical text, comments kept (what ``archspec fmt`` prints)."""
+        from archspec.fmt import format_spec
+
+        is_ir = self.source is not None and self.source.lstrip().startswith("{")
+        return format_spec(self.spec, None if is_ir else self.source)
+
+    def diff(self, other: Network) -> dict[str, Any]:
+        """What changed from this design to ``other``, per stage (what ``archspec diff --json`` prints)."""
+        from archspec.diff import diff
+
+        return diff(self, other)
+
     def to_dot(self, level: str = "block", rankdir: str = "TB", theme: str = "light") -> str:
         """The diagram as Graphviz DOT text: ``level`` stage, block or layer (``archspec.backends.graphviz``)."""
         from archspec.backends.graphviz import to_dot
@@ -275,6 +310,29 @@ def load(
     return loads(src.text, src.file, variant or src.variant, overrides, budget)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _collector_paused(f: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``f`` with the cycle collector paused. A load makes ~10^5 small objects that hold no
+    cycles, and the collector's repeated passes over them made the time grow faster than the spec:
+    10,000 blocks took 2.8 s with it, 1.4 s without. Garbage with cycles, if any, is collected after."""
+
+    @functools.wraps(f)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if not gc.isenabled():
+            return f(*args, **kwargs)
+        gc.disable()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@_collector_paused
 def loads(
     text: str,
     file: str = "<spec>",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import math
+import re
 import threading
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lark import PostLex
 
 from archspec import ir
@@ -19,6 +21,16 @@ TOP_LEVEL_WORDS = ("network", "input", "block", "stages", "stage", "stem", "head
 SETTINGS = ("defaults", "round", "compound", "scale")
 MAX_SOURCE_BYTES = 2_000_000
 MAX_NESTING = 64
+# Size limits that keep parsing bounded in time and stack: the LALR parser costs tens of
+# microseconds a token, and every operator in an expression is one more level of the IR tree
+# (Python's stack and pydantic's serialiser both stop near a few hundred levels).
+MAX_TOKENS = 100_000
+MAX_LINE_TOKENS = 1_000
+MAX_OPERATORS = 100  # per statement line
+MAX_DIGITS = 100  # Python refuses to convert integers of more than 4300 digits
+_DIGIT_RUNS = re.compile(r"\d+")
+_OPERATORS = frozenset({"ADD_OP", "MUL_OP", "POW_OP", "COMP_OP", "NOT", "AND", "OR", "IF", "ELSE"})
+_NUMERIC = frozenset({"INT", "NUMBER", "SHORT", "SHAPE", "VNAME"})
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
@@ -48,11 +60,16 @@ class _Indenter(PostLex):
         levels = [0]
         depth = 0  # parentheses: newlines inside them are not statement ends
         last: Token | None = None
+        count = line_count = operators = 0
         for tok in stream:
             last = tok
+            count += 1 + (tok.count("\n") if tok.type == "_NL" else 0)  # comment lines cost time too
+            if count > MAX_TOKENS:
+                raise SpecError(f"spec is too long: more than {MAX_TOKENS:,} tokens", _tok_span(tok))
             if tok.type == "_NL":
                 if depth > 0:
                     continue
+                line_count = operators = 0
                 yield tok
                 indent_str = tok.rsplit("\n", 1)[1]
                 if "\t" in indent_str:
@@ -78,6 +95,16 @@ class _Indenter(PostLex):
                             hint=f"indent to {levels[-1]} spaces, or to a level used above",
                         )
                 continue
+            line_count += 1
+            if line_count > MAX_LINE_TOKENS:
+                raise SpecError(f"line is too long: more than {MAX_LINE_TOKENS:,} tokens", _tok_span(tok))
+            if tok.type in _OPERATORS:
+                operators += 1
+                if operators > MAX_OPERATORS:
+                    raise SpecError(f"expression too long: more than {MAX_OPERATORS} operators", _tok_span(tok),
+                                    hint="split it with `let`")
+            elif tok.type in _NUMERIC:
+                _check_number(tok)
             if tok.type in ("LPAR",):
                 depth += 1
                 if depth > MAX_NESTING:
@@ -90,17 +117,25 @@ class _Indenter(PostLex):
             yield Token.new_borrow_pos("_DEDENT", "", last) if last else Token("_DEDENT", "")
 
 
+def _check_number(tok: Token) -> None:
+    """A literal must convert: at most MAX_DIGITS digits in a row, and a float must stay finite."""
+    if len(tok) > MAX_DIGITS and max(map(len, _DIGIT_RUNS.findall(tok))) > MAX_DIGITS:
+        raise SpecError(f"number with more than {MAX_DIGITS} digits", _tok_span(tok))
+    if tok.type == "NUMBER" and not math.isfinite(float(tok)):
+        raise SpecError(f"number `{tok}` is too large", _tok_span(tok), hint="sizes are far below 1e15")
+
+
 def _tok_span(tok: Token, line: int | None = None, col: int | None = None, end_col: int | None = None) -> ir.Span:
     line = line or tok.line or 1
     col = col or tok.column or 1
     end = end_col or (tok.end_column if tok.end_line == tok.line and tok.end_column else col + 1)
-    return ir.Span(line=line, col=col, end_line=line, end_col=max(end, col + 1))
+    return ir.Span.model_construct(line=line, col=col, end_line=line, end_col=max(end, col + 1))
 
 
 def _meta_span(meta: Any) -> ir.Span | None:
     if getattr(meta, "empty", True):
         return None
-    return ir.Span(line=meta.line, col=meta.column, end_line=meta.end_line, end_col=meta.end_column)
+    return ir.Span.model_construct(line=meta.line, col=meta.column, end_line=meta.end_line, end_col=meta.end_column)
 
 
 @functools.cache
@@ -120,41 +155,53 @@ def _num(text: str) -> int | float:
     return float(text)
 
 
-@v_args(meta=True)
-class _ToIR(Transformer):
-    """Builds typed IR nodes from the parse tree, keeping spans."""
+class _ToIR:
+    """Builds typed IR nodes from the parse tree, keeping spans: each rule's method gets the rule's
+    ``meta`` (its position) and its children, already transformed, as Lark's ``v_args(meta=True)``.
+
+    Nodes are made with ``model_construct`` (no validation): the grammar already fixes every
+    field's type, and validating would first build ~20 pydantic validators, which costs a fresh
+    process more time (~50 ms) than parsing a spec does. A saved IR read back from JSON is validated.
+    """
+
+    def transform(self, tree: Tree) -> Any:
+        # A plain walk rather than lark.Transformer, whose v_args wrapper is rebuilt (functools.wraps)
+        # at every node: a fifth of the time to parse the prelude. Exceptions pass through unwrapped.
+        children = [self.transform(c) if isinstance(c, Tree) else c for c in tree.children]
+        method = getattr(self, tree.data, None)
+        return Tree(tree.data, children, tree.meta) if method is None else method(tree.meta, children)
 
     # expressions
     def number(self, meta: Any, c: list[Token]) -> ir.Num:
-        return ir.Num(value=_num(str(c[0])), span=_meta_span(meta))
+        return ir.Num.model_construct(value=_num(str(c[0])), span=_meta_span(meta))
 
     def string(self, meta: Any, c: list[Token]) -> ir.Str:
-        return ir.Str(value=str(c[0])[1:-1], span=_meta_span(meta))
+        return ir.Str.model_construct(value=str(c[0])[1:-1], span=_meta_span(meta))
 
     def name(self, meta: Any, c: list[Token]) -> ir.Name:
-        return ir.Name(id=str(c[0]), span=_meta_span(meta))
+        return ir.Name.model_construct(id=str(c[0]), span=_meta_span(meta))
 
     def attr(self, meta: Any, c: list[Token]) -> ir.Attr:
-        return ir.Attr(obj=str(c[0]), attr=str(c[1]), span=_meta_span(meta))
+        return ir.Attr.model_construct(obj=str(c[0]), attr=str(c[1]), span=_meta_span(meta))
 
     def func(self, meta: Any, c: list[Any]) -> ir.Func:
-        return ir.Func(fn=str(c[0]), args=list(c[1:]), span=_meta_span(meta))
+        return ir.Func.model_construct(fn=str(c[0]), args=list(c[1:]), span=_meta_span(meta))
 
     def binary(self, meta: Any, c: list[Any]) -> Any:
         left = c[0]
         for i in range(1, len(c), 2):
-            left = ir.BinOp(op=str(c[i]), left=left, right=c[i + 1], span=_join(left, c[i + 1]))
+            left = ir.BinOp.model_construct(op=str(c[i]), left=left, right=c[i + 1], span=_join(left, c[i + 1]))
         return left
 
     def compare(self, meta: Any, c: list[Any]) -> Any:
         if len(c) == 1:
             return c[0]
-        return ir.BinOp(op=str(c[1]), left=c[0], right=c[2], span=_meta_span(meta))
+        return ir.BinOp.model_construct(op=str(c[1]), left=c[0], right=c[2], span=_meta_span(meta))
 
     def pow_(self, meta: Any, c: list[Any]) -> Any:
         if len(c) == 1:
             return c[0]
-        return ir.BinOp(op="**", left=c[0], right=c[2], span=_meta_span(meta))
+        return ir.BinOp.model_construct(op="**", left=c[0], right=c[2], span=_meta_span(meta))
 
     def or_(self, meta: Any, c: list[Any]) -> Any:
         return self._fold("or", c)
@@ -165,40 +212,41 @@ class _ToIR(Transformer):
     def _fold(self, op: str, c: list[Any]) -> Any:
         left = c[0]
         for right in c[1:]:
-            left = ir.BinOp(op=op, left=left, right=right, span=_join(left, right))
+            left = ir.BinOp.model_construct(op=op, left=left, right=right, span=_join(left, right))
         return left
 
     def not_(self, meta: Any, c: list[Any]) -> ir.Unary:
-        return ir.Unary(op="not", operand=c[0], span=_meta_span(meta))
+        return ir.Unary.model_construct(op="not", operand=c[0], span=_meta_span(meta))
 
     def neg(self, meta: Any, c: list[Any]) -> ir.Unary:
-        return ir.Unary(op=str(c[0]), operand=c[1], span=_meta_span(meta))
+        return ir.Unary.model_construct(op=str(c[0]), operand=c[1], span=_meta_span(meta))
 
     def cond(self, meta: Any, c: list[Any]) -> ir.Cond:
-        return ir.Cond(body=c[0], test=c[1], orelse=c[2], span=_meta_span(meta))
+        return ir.Cond.model_construct(body=c[0], test=c[1], orelse=c[2], span=_meta_span(meta))
 
     # arguments
     def short(self, meta: Any, c: list[Token]) -> ir.Arg:
         tok = c[0]
         span = _meta_span(meta)
-        return ir.Arg(key=str(tok)[0], value=ir.Num(value=_num(str(tok)[1:]), span=span), short=True, span=span)
+        value = ir.Num.model_construct(value=_num(str(tok)[1:]), span=span)
+        return ir.Arg.model_construct(key=str(tok)[0], value=value, short=True, span=span)
 
     def kwarg(self, meta: Any, c: list[Any]) -> ir.Arg:
-        return ir.Arg(key=str(c[0]), value=c[1], span=_meta_span(meta))
+        return ir.Arg.model_construct(key=str(c[0]), value=c[1], span=_meta_span(meta))
 
     def posarg(self, meta: Any, c: list[Any]) -> ir.Arg:
-        return ir.Arg(value=c[0], span=_meta_span(meta))
+        return ir.Arg.model_construct(value=c[0], span=_meta_span(meta))
 
     def arglist(self, meta: Any, c: list[Any]) -> list[ir.Arg]:
         return list(c)
 
     # statements
     def call(self, meta: Any, c: list[Any]) -> ir.Call:
-        return ir.Call(name=str(c[0]), args=list(c[1:]), span=_meta_span(meta))
+        return ir.Call.model_construct(name=str(c[0]), args=list(c[1:]), span=_meta_span(meta))
 
     def let_stmt(self, meta: Any, c: list[Any]) -> ir.Let:
         _check_name(c[0], "variable")
-        return ir.Let(name=str(c[0]), value=c[1], span=_meta_span(meta))
+        return ir.Let.model_construct(name=str(c[0]), value=c[1], span=_meta_span(meta))
 
     def simple_line(self, meta: Any, c: list[Any]) -> list[Any]:
         return list(c)
@@ -210,18 +258,18 @@ class _ToIR(Transformer):
         return out
 
     def compound(self, meta: Any, c: list[Any]) -> ir.Compound:
-        return ir.Compound(name=str(c[0]), args=list(c[1:-1]), body=c[-1], span=_meta_span(meta))
+        return ir.Compound.model_construct(name=str(c[0]), args=list(c[1:-1]), body=c[-1], span=_meta_span(meta))
 
     def if_stmt(self, meta: Any, c: list[Any]) -> ir.If:
-        branches = [ir.IfBranch(test=c[0], body=c[1], span=_meta_span(meta))]
+        branches = [ir.IfBranch.model_construct(test=c[0], body=c[1], span=_meta_span(meta))]
         branches += c[2:]
-        return ir.If(branches=branches, span=_meta_span(meta))
+        return ir.If.model_construct(branches=branches, span=_meta_span(meta))
 
     def elif_clause(self, meta: Any, c: list[Any]) -> ir.IfBranch:
-        return ir.IfBranch(test=c[0], body=c[1], span=_meta_span(meta))
+        return ir.IfBranch.model_construct(test=c[0], body=c[1], span=_meta_span(meta))
 
     def else_clause(self, meta: Any, c: list[Any]) -> ir.IfBranch:
-        return ir.IfBranch(test=None, body=c[0], span=_meta_span(meta))
+        return ir.IfBranch.model_construct(test=None, body=c[0], span=_meta_span(meta))
 
     # top level
     def network(self, meta: Any, c: list[Token]) -> tuple[str, Any]:
@@ -243,10 +291,10 @@ class _ToIR(Transformer):
                 _tok_span(c[0]),
                 hint=did_you_mean(name, SETTINGS + TOP_LEVEL_WORDS) or f"settings are {', '.join(SETTINGS)}",
             )
-        return ("setting", ir.Setting(name=name, args=list(c[1:]), span=_meta_span(meta)))
+        return ("setting", ir.Setting.model_construct(name=name, args=list(c[1:]), span=_meta_span(meta)))
 
     def variant(self, meta: Any, c: list[Any]) -> ir.Variant:
-        return ir.Variant(name=str(c[0]), args=list(c[1:]), span=_meta_span(meta))
+        return ir.Variant.model_construct(name=str(c[0]), args=list(c[1:]), span=_meta_span(meta))
 
     def variants(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("variants", list(c))
@@ -260,22 +308,23 @@ class _ToIR(Transformer):
                 raise SpecError(f"unknown parameter kind `{rest[0]}`", _tok_span(rest[0]),
                                 hint="the one kind is `width`: `exp: width = 16` (a literal value then takes α)")
             width, rest = True, rest[1:]
-        return ir.Param(name=str(c[0]), default=rest[0] if rest else None, width=width, span=_meta_span(meta))
+        return ir.Param.model_construct(name=str(c[0]), default=rest[0] if rest else None, width=width, span=_meta_span(meta))
 
     def block_def(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         params = [p for p in c[1:] if isinstance(p, ir.Param)]
         body: list[Any] = []
         for item in c[1 + len(params) :]:
             body.extend(item if isinstance(item, list) else [item])
-        return ("block", ir.BlockDef(name=str(c[0]), params=params, body=body, span=_meta_span(meta)))
+        return ("block", ir.BlockDef.model_construct(name=str(c[0]), params=params, body=body, span=_meta_span(meta)))
 
     def row(self, meta: Any, c: list[Any]) -> ir.Row:
-        return ir.Row(args=list(c), span=_meta_span(meta))
+        return ir.Row.model_construct(args=list(c), span=_meta_span(meta))
 
     def stages(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         args = c[1] if len(c) > 1 and isinstance(c[1], list) else []
         rows = [r for r in c[1:] if isinstance(r, ir.Row)]
-        return ("part", ir.Stages(block=str(c[0]), args=args, rows=rows, span=_meta_span(meta), block_span=_tok_span(c[0])))
+        return ("part", ir.Stages.model_construct(block=str(c[0]), args=args, rows=rows, span=_meta_span(meta),
+                                                  block_span=_tok_span(c[0])))
 
     def section(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         name, args, body = str(c[0]), list(c[1:-1]), c[-1]
@@ -283,7 +332,7 @@ class _ToIR(Transformer):
         if name == "stage":
             if len(args) != 1 or args[0].key is not None or not isinstance(args[0].value, ir.Name):
                 raise SpecError("a stage section is written `stage NAME:`", span, hint="e.g. `stage dense1:`")
-            return ("part", ir.Section(name=args[0].value.id, body=body, span=span))
+            return ("part", ir.Section.model_construct(name=args[0].value.id, body=body, span=span))
         if name not in ("stem", "head"):
             raise SpecError(
                 f"unknown section `{name}`",
@@ -292,7 +341,7 @@ class _ToIR(Transformer):
             )
         if args:
             raise SpecError(f"`{name}:` takes no arguments", args[0].span)
-        return ("part", ir.Section(name=name, body=body, span=span))
+        return ("part", ir.Section.model_construct(name=name, body=body, span=span))
 
     def start(self, meta: Any, c: list[Any]) -> list[Any]:
         return list(c)
@@ -312,7 +361,7 @@ _SHORT_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 def _join(a: Any, b: Any) -> ir.Span | None:
     if a.span is None or b.span is None:
         return a.span or b.span
-    return ir.Span(line=a.span.line, col=a.span.col, end_line=b.span.end_line, end_col=b.span.end_col)
+    return ir.Span.model_construct(line=a.span.line, col=a.span.col, end_line=b.span.end_line, end_col=b.span.end_col)
 
 
 def parse(text: str, file: str = "<spec>") -> ir.Spec:
@@ -322,7 +371,9 @@ def parse(text: str, file: str = "<spec>") -> ir.Spec:
     except SpecError as err:
         raise err.locate(file, text) from None
     except RecursionError:
-        raise SpecError("spec nested too deeply to parse", file=file, source=text) from None
+        # A fallback: the limits in the post-lexer keep real inputs far from the stack's end.
+        raise SpecError("spec nested too deeply to parse", ir.Span(line=1, col=1, end_line=1, end_col=2),
+                        file=file, source=text) from None
 
 
 def _parse(text: str, file: str) -> ir.Spec:
@@ -331,18 +382,20 @@ def _parse(text: str, file: str) -> ir.Spec:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise SpecError("spec contains a NUL byte (is this a binary file?)", ir.Span(line=line, col=1, end_line=line, end_col=2))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # A lone surrogate: no file can hold it, and no JSON output could print it.
+        line, col = text.count("\n", 0, exc.start) + 1, exc.start - text.rfind("\n", 0, exc.start)
+        raise SpecError(f"spec contains an unpaired surrogate {text[exc.start]!r}, which is not text",
+                        ir.Span(line=line, col=col, end_line=line, end_col=col + 1)) from None
     src = text if text.endswith("\n") else text + "\n"
     with _LOCK:
         try:
             tree = _lark().parse(src)
         except UnexpectedInput as exc:
             raise _syntax_error(exc, src) from None
-    try:
-        items = _ToIR().transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, SpecError):
-            raise exc.orig_exc from None
-        raise
+    items = _ToIR().transform(tree)  # a SpecError or RecursionError raised here reaches parse()
     return _assemble(items, file).model_copy(update={"comments": comments(src)})
 
 
@@ -361,8 +414,8 @@ def comments(text: str) -> list[ir.Comment]:
                 break
         else:
             continue
-        out.append(ir.Comment(text=line[i + 1 :].rstrip(), trailing=bool(line[:i].strip()),
-                              span=ir.Span(line=no, col=i + 1, end_line=no, end_col=len(line.rstrip()) + 1)))
+        out.append(ir.Comment.model_construct(text=line[i + 1 :].rstrip(), trailing=bool(line[:i].strip()),
+                              span=ir.Span.model_construct(line=no, col=i + 1, end_line=no, end_col=len(line.rstrip()) + 1)))
     return out
 
 
@@ -413,7 +466,7 @@ def _assemble(items: list[tuple[str, Any]], file: str) -> ir.Spec:
                             hint="start the file with e.g. `network mynet`")
     if "input" not in fields:
         raise SpecError("the spec has no `input CxHxW` line", fields.get("name_span"), hint="e.g. `input 3x224x224`")
-    return ir.Spec(file=file, **fields)
+    return ir.Spec.model_construct(file=file, **fields)
 
 
 def _syntax_error(exc: UnexpectedInput, src: str) -> SpecError:

@@ -7,12 +7,13 @@ layer defaults and the global variables that expressions see.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from archspec import ir
 from archspec.errors import SpecError, did_you_mean
-from archspec.expr import Env, Evaluator, Rounding, as_float, as_int, as_word
+from archspec.expr import MAX_MAGNITUDE, Env, Evaluator, Rounding, as_float, as_int, as_word
 from archspec.ops import ACTIVATIONS, NORMS, OpSchema, bind
 
 GREEK = {"α": "alpha", "ρ": "rho", "φ": "phi"}
@@ -69,6 +70,15 @@ def _override_key(key: str) -> str:
 
 def resolve(spec: ir.Spec, variant: str | None = None, overrides: dict[str, Any] | None = None) -> Config:
     """Build the lowering ``Config`` for a spec, a variant (default: the first) and overrides."""
+    try:
+        return _resolve(spec, variant, overrides)
+    except SpecError as err:
+        if err.span is None and err.file is None and overrides:
+            err.file = "--set"  # only a value given from outside the spec has no place in its text
+        raise
+
+
+def _resolve(spec: ir.Spec, variant: str | None, overrides: dict[str, Any] | None) -> Config:
     env = Env()
     ev = Evaluator(Rounding())
     r = _setting(spec, "round", ev, env)
@@ -112,6 +122,9 @@ def resolve(spec: ir.Spec, variant: str | None = None, overrides: dict[str, Any]
                 file="--set",
                 hint=did_you_mean(key, KNOBS + tuple(let_names)) or f"knobs: {', '.join(KNOBS)}" + (f"; variables: {', '.join(let_names)}" if let_names else ""),
             )
+        if isinstance(value, float) and not (math.isfinite(value) and abs(value) <= MAX_MAGNITUDE):
+            raise SpecError(f"cannot set `{key}` to {value:g}", file="--set",
+                            hint=f"give a finite number below {MAX_MAGNITUDE:.0e}")
         values[key] = (value, None)
 
     for k in ("alpha", "rho", "phi"):

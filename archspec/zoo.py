@@ -8,11 +8,14 @@ a digit joins without the underscore: ``vgg`` + ``16`` → ``vgg16``).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from archspec.parse import parse
+
+_ZOO_NAME = re.compile(r"[A-Za-z0-9_]{1,100}")  # a name that can only name a file in specs/
 
 
 @dataclass(frozen=True)
@@ -42,16 +45,16 @@ def zoo_name(network: str, variant: str | None) -> str:
 @functools.cache
 def entries() -> tuple[Entry, ...]:
     """Every model the zoo builds, in file order."""
-    out: list[Entry] = []
-    base = specs_dir()
-    for path in sorted(base.glob("*.arch")):
-        spec = parse(path.read_text(encoding="utf-8"), str(path))
-        rel = _display(path)
-        if spec.variants:
-            out.extend(Entry(zoo_name(spec.name, v.name), rel, v.name) for v in spec.variants)
-        else:
-            out.append(Entry(spec.name, rel, None))
-    return tuple(out)
+    return tuple(e for path in sorted(specs_dir().glob("*.arch")) for e in _file_entries(path))
+
+
+def _file_entries(path: Path) -> list[Entry]:
+    """The models one spec file builds: one per variant, or one named after its network."""
+    spec = parse(path.read_text(encoding="utf-8"), str(path))
+    rel = _display(path)
+    if spec.variants:
+        return [Entry(zoo_name(spec.name, v.name), rel, v.name) for v in spec.variants]
+    return [Entry(spec.name, rel, None)]
 
 
 def _display(path: Path) -> str:
@@ -61,13 +64,23 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+@functools.lru_cache(maxsize=256)  # as entries(): the zoo is read once a process
 def find(name: str) -> Entry | None:
-    """The zoo entry called ``name``; a spec file of that name is tried before reading them all."""
-    path = specs_dir() / f"{name}.arch"
-    if path.is_file():
-        spec = parse(path.read_text(encoding="utf-8"), str(path))
-        if spec.name == name and not spec.variants:
-            return Entry(name, _display(path), None)
+    """The zoo entry called ``name``.
+
+    The files whose names begin ``name`` are read first, longest first (``efficientnet_b3`` is in
+    ``efficientnet.arch``, ``vgg16`` in ``vgg.arch``): parsing all of the zoo costs a command more
+    than the rest of its work.
+    """
+    if _ZOO_NAME.fullmatch(name):
+        base = specs_dir()
+        for end in range(len(name), 0, -1):
+            path = base / f"{name[:end]}.arch"
+            if not path.is_file():
+                continue
+            for e in _file_entries(path):
+                if e.name == name:
+                    return e
     for e in entries():
         if e.name == name:
             return e

@@ -8,6 +8,7 @@ charged layer by layer. The tools that are not installed are skipped.
 from __future__ import annotations
 
 import contextlib
+import copy
 import importlib.machinery
 import importlib.util
 import io
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import types
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -47,7 +48,7 @@ def _zeros(net: archspec.Network) -> Any:
 
 
 @contextlib.contextmanager
-def _quiet():
+def _quiet() -> Iterator[None]:
     """The tools print tables and warnings; keep test output readable."""
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
@@ -186,13 +187,19 @@ def run_calflops_modules(net: archspec.Network) -> dict[str, tuple[int, int]]:
 
 # -- the checks ------------------------------------------------------------------------------------
 
-def _ours(net: archspec.Network, name: str, keep=lambda item: True) -> dict[str, int]:
+def _ours(net: archspec.Network, name: str, keep: Callable[[str], bool] = lambda item: True) -> dict[str, int]:
+    """Our count of every layer that runs as an nn module, optionally only some of its items."""
     t = net.tally
     return {n.name: sum(v for k, v in t.items[i][name] if keep(k)) for i, n in enumerate(net.graph.nodes) if n.op in LAYER_OPS}
 
 
 def _check_tools(name: str) -> None:
     net = archspec.load(name)
+    compiled = net.to_torch()
+
+    def build() -> Any:
+        return copy.deepcopy(compiled)  # a fresh copy per tool: cheaper than initialising VGG's weights again
+
     failures: list[str] = []
 
     def same(what: str, ours: Any, theirs: Any) -> None:
@@ -205,16 +212,16 @@ def _check_tools(name: str) -> None:
             else:
                 failures.append(f"{what}: archspec {ours:,} != tool {theirs:,}")
 
-    total, per_layer, _ = run_flop_counter(net)
+    total, per_layer, _ = run_flop_counter(net, build)
     same("torch total", net.count("torch"), total)
     same("torch layers", _ours(net, "torch"), per_layer)
     if HAVE["fvcore"]:
-        total, per_layer, by_op = run_fvcore(net)
+        total, per_layer, by_op = run_fvcore(net, build)
         same("fvcore total", net.count("fvcore"), total)
         same("fvcore layers", _ours(net, "fvcore"), per_layer)
         same("fvcore operators", net.tally.by_operator("fvcore"), by_op)
     if HAVE["torchinfo"]:
-        stats, per_layer = run_torchinfo(net)
+        stats, per_layer = run_torchinfo(net, build)
         same("torchinfo total", net.count("torchinfo"), stats.total_mult_adds)
         same("torchinfo layers", _ours(net, "torchinfo"), {k: v for k, v in per_layer.items() if k in _ours(net, "torchinfo")})
         mem = net.memory()
@@ -223,13 +230,13 @@ def _check_tools(name: str) -> None:
         same("torchinfo params bytes", mem.torchinfo["params_bytes"], stats.total_param_bytes)
         same("torchinfo params", net.params, stats.total_params)
     if HAVE["thop"]:
-        total, per_layer = run_thop(net)
+        total, per_layer = run_thop(net, build)
         same("thop total", net.count("thop"), total)
         same("thop layers", _ours(net, "thop"), {k: v for k, v in per_layer.items() if k in _ours(net, "thop")})
     if HAVE["ptflops"]:
-        same("ptflops total", net.count("ptflops"), run_ptflops(net))
+        same("ptflops total", net.count("ptflops"), run_ptflops(net, build))
     if HAVE["calflops"]:
-        macs, flops = run_calflops(net)
+        macs, flops = run_calflops(net, build)
         same("calflops MACs", net.count("calflops"), macs)
         same("calflops FLOPs", net.count("calflops_flops"), flops)
     assert not failures, f"{name}:\n  " + "\n  ".join(failures)

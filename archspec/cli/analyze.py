@@ -57,8 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if args.per_layer:
         out.print(conv.layer_table(net, args.convention) if args.convention else layer_table(net))
     if args.conventions:
-        for table in conv.conventions_tables(net):
-            out.print(table)
+        out.print(conv.conventions_table(net))
     if args.convention:
         out.print(conv.convention_table(net, args.convention))
     if args.memory:

@@ -60,7 +60,11 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
 
 
 def load_network(args: argparse.Namespace) -> Network:
-    budget = Budget(max_nodes=args.max_layers, max_params=args.max_params, max_activations=args.max_activations)
+    b = Budget()
+    # --max-activations bounds one layer's output too when given (no layer can pass the total).
+    layer = b.max_layer_elements if args.max_activations == b.max_activations else args.max_activations
+    budget = Budget(max_nodes=args.max_layers, max_params=args.max_params, max_activations=args.max_activations,
+                    max_layer_elements=layer)
     overrides = parse_overrides(getattr(args, "overrides", []))
     return load(args.spec, variant=getattr(args, "variant", None), overrides=overrides, budget=budget)
 

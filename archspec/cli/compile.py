@@ -48,7 +48,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--emit", default=",".join(DEFAULT_EMIT), metavar="KINDS",
                    help=f"comma-separated outputs: {', '.join(EMITS)} (default {','.join(DEFAULT_EMIT)})")
     p.add_argument("--weights", metavar="FILE", help="map a state_dict (.pt, or torchvision:NAME) onto the module by position")
-    p.add_argument("--fuse", action="store_true", help="emit torch outputs for inference: BatchNorm folded into convs")
+    p.add_argument("--fuse", action="store_true",
+                   help="the onnx/torchscript/export outputs for inference: BatchNorm folded into convs, identities dropped")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run)
 
@@ -130,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         from archspec.backends.weights import WeightsError
 
         try:
-            model = net.to_torch(device=device, weights=args.weights, fuse=args.fuse).eval()
+            model = net.to_torch(device=device, weights=args.weights).eval()
         except WeightsError as exc:
             err.print(f"archspec: --weights {args.weights}: {exc}", markup=False)
             return 2
@@ -156,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         written = []
         portable = None  # the torch outputs are exported from a CPU module, loadable anywhere
         if {"onnx", "torchscript", "export"} & set(emit):
-            portable = model if device.type == "cpu" else net.to_torch(weights=args.weights, fuse=args.fuse).eval()
+            portable = model if device.type == "cpu" and not args.fuse else net.to_torch(weights=args.weights, fuse=args.fuse)
         for name, make in artifacts(net, emit, portable).items():
             _write(outdir / name, make())
             written.append(str(outdir / name))

@@ -9,11 +9,9 @@ from rich.table import Table
 from archspec.cli.common import human, shape
 from archspec.conventions import CONVENTIONS, DEFAULT, get
 from archspec.conventions.memory import Memory
-from archspec.graph import OP_KINDS
 from archspec.network import Network
 
-_WHAT = ("conv/linear", "bias", "norm", "act", "pool", "merge")
-_KIND_ORDER = list(dict.fromkeys(OP_KINDS.values()))
+_WHAT = ("bias", "norm", "act", "pool")
 
 
 def positive_int(text: str) -> int:
@@ -27,34 +25,26 @@ def positive_int(text: str) -> int:
     return value
 
 
-def _signed(n: int) -> str:
-    return f"{n:+,}" if n else ""
-
-
-def conventions_tables(net: Network) -> list[Table]:
-    """Every convention's total and where it departs from ``macs`` by op kind; then what each counts."""
+def conventions_table(net: Network) -> Table:
+    """Every convention: its total, what it counts, and where it departs from ``macs``, by op kind."""
     t = net.tally
-    diffs = {name: t.difference(name) for name in CONVENTIONS}
-    kinds = [k for k in _KIND_ORDER if any(k in d for d in diffs.values())]
-    totals = Table(title=f"{net.name} — every counting convention, batch 1", header_style="bold",
-                   caption="Δ: the convention's count minus `macs` (conv+linear MACs, bias excluded), by kind of op")
-    totals.add_column("convention")
-    totals.add_column("total", justify="right")
-    totals.add_column("unit")
-    for k in kinds:
-        totals.add_column(f"Δ {k}", justify="right")
+    table = Table(title=f"{net.name} — every counting convention, batch 1", header_style="bold",
+                  caption="elem: elements of the layer's tensor; Δ: the count minus `macs` (conv+linear MACs, bias "
+                          "excluded) by kind of op; formulas in docs/conventions.md")
+    table.add_column("convention", no_wrap=True)
+    table.add_column("total", justify="right", no_wrap=True)
+    table.add_column("unit")
+    for what in _WHAT:
+        table.add_column(what)
+    table.add_column("Δ vs macs", justify="right", no_wrap=True)
     for name, c in CONVENTIONS.items():
-        totals.add_row(name, f"{t.total(name):,}", c.unit, *(_signed(diffs[name].get(k, 0)) for k in kinds),
-                       style="bold" if name == DEFAULT else None)
-    what = Table(title="what each convention counts", header_style="bold",
-                 caption="per sample; elem = elements of the layer's tensor; formulas in docs/conventions.md")
-    what.add_column("convention")
-    what.add_column("tool call")
-    for w in _WHAT:
-        what.add_column(w)
-    for name, c in CONVENTIONS.items():
-        what.add_row(name, c.title, *(c.counts.get(w, "") for w in _WHAT))
-    return [totals, what]
+        diff = t.difference(name)
+        nums = {k: f"{v:+,}" for k, v in diff.items()}
+        kw, nw = max(map(len, nums), default=0), max(map(len, nums.values()), default=0)
+        lines = "\n".join(f"{k:<{kw}} {v:>{nw}}" for k, v in nums.items())  # equal lines keep the digits aligned
+        table.add_row(name, f"{t.total(name):,}", c.unit, *(c.counts.get(w, "") for w in _WHAT), lines,
+                      style="bold" if name == DEFAULT else None)
+    return table
 
 
 def convention_table(net: Network, name: str) -> Table:

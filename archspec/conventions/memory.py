@@ -74,14 +74,14 @@ def saved(g: Graph) -> tuple[bool, list[Kept]]:
         extra: dict[str, int] = {}
         keep: list[int] = []
         if needs:
-            keep, extra = _rule(n, ins, grad, g)
+            keep, extra = _rule(n, ins, grad)
         kept_values.update(owner[v] for v in keep)
         extras.append(extra)
     out = [Kept(output=n.id in kept_values, **e) for n, e in zip(g.nodes, extras, strict=True)]
     return -1 in kept_values, out
 
 
-def _rule(n: Node, ins: list[int], grad: dict[int, bool], g: Graph) -> tuple[list[int], dict[str, int]]:
+def _rule(n: Node, ins: list[int], grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
     """Values (node ids) a node keeps, and its extra buffers."""
     a, n_out = n.attrs, prod(n.out)
     if n.op in ("conv", "linear"):
@@ -141,7 +141,8 @@ class Memory:
         return d
 
 
-def layer_saved_bytes(g: Graph, dtype: str = "fp32", device: str = "cuda") -> tuple[int, list[int]]:
+def layer_saved_bytes(g: Graph, dtype: str = "fp32", device: str = "cuda",
+                      kept: tuple[bool, list[Kept]] | None = None) -> tuple[int, list[int]]:
     """Bytes kept for backward per sample: the network input's share, and each node's share.
 
     A kept tensor is charged to the node that produced it; extra buffers to the node keeping them.
@@ -149,9 +150,9 @@ def layer_saved_bytes(g: Graph, dtype: str = "fp32", device: str = "cuda") -> tu
     """
     e = dtype_bytes(dtype)
     mask_bytes = 1 if device.startswith("cuda") else e
-    input_kept, kept = saved(g)
+    input_kept, per_kept = kept or saved(g)
     per_node = [(prod(n.out) * e if k.output else 0) + k.index * INDEX_BYTES + k.mask * mask_bytes + k.sample_mask * e
-                for n, k in zip(g.nodes, kept, strict=True)]
+                for n, k in zip(g.nodes, per_kept, strict=True)]
     return (prod(g.input) * e if input_kept else 0), per_node
 
 
@@ -160,9 +161,9 @@ def estimate(g: Graph, params: int, batch: int = 1, dtype: str = "fp32", device:
     if batch < 1:
         raise ValueError("batch must be at least 1")
     e = dtype_bytes(dtype)
-    input_share, per_node = layer_saved_bytes(g, dtype, device)
-    _, kept = saved(g)
-    stats = sum(k.stats for k in kept) * max(4, e)
+    kept = saved(g)
+    input_share, per_node = layer_saved_bytes(g, dtype, device, kept)
+    stats = sum(k.stats for k in kept[1]) * max(4, e)
     norms = [n for n in g.nodes if n.op == "norm"]
     buffers = sum(2 * n.attrs["c"] * e + 8 for n in norms)  # running mean and var, int64 batch counter
     outputs = [prod(n.out) for n in g.nodes]

@@ -69,7 +69,7 @@ def test_resnet18_matches_the_compiled_module(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", [
     COMBINATOR_SPEC,
     spec("stages preact_bottleneck:\n  16 x2 s1\n  32 x2 s2\nhead:\n  avgpool global\n  fc 10\n"),
-    spec("stem:\n  residual drop_path=0.1:\n    conv 3 k3\n  flatten\n  fc 8\n  norm\n  dropout 0.5\n  fc 4\n"),
+    spec("stem:\n  residual drop_path=0.1 act=relu:\n    conv 3 k3\n  flatten\n  fc 8\n  norm\n  dropout 0.5\n  fc 4\n"),
 ], ids=["combinators", "preact", "droppath-norm1d"])
 def test_every_combinator(text: str, tmp_path: Path) -> None:
     _check_same(archspec.loads(text), tmp_path, batch=2)

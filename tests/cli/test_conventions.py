@@ -24,7 +24,7 @@ def test_conventions_table_lists_every_total_and_difference(capsys: pytest.Captu
         assert name in out and f"{total:,}" in out
     assert "+44,455,936" in out  # thop's batch norms over `macs`
     assert "+19,217,408" in out  # ptflops' ReLUs, counted by hook and by F.relu
-    assert "what each convention counts" in out and "2/input" in out
+    assert "Δ vs macs" in out and "2/input" in out and "4/elem" in out
 
 
 def test_one_convention_split_by_operator(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,60 @@
+"""``expand``: every block and repeat written out; the result lowers to the same layers."""
+
+from __future__ import annotations
+
+import pytest
+
+import archspec
+from archspec import zoo
+from archspec.fmt import fmt
+from tests.backends.test_torch import COMBINATOR_SPEC
+from tests.conftest import spec
+
+
+def _layers(net: archspec.Network) -> list:
+    """Every layer's op, sizes and wiring, in order; paths aside (blocks and repeats leave them)."""
+    return [(n.op, n.attrs, n.inputs, n.out) for n in net.graph.nodes] + [net.graph.output]
+
+
+def _check(net: archspec.Network) -> str:
+    text = net.expand()
+    back = archspec.loads(text, "<expanded>")
+    assert _layers(back) == _layers(net)
+    assert (back.params, back.macs, back.input) == (net.params, net.macs, net.input)
+    assert [s.name for s in back.stages] == [s.name for s in net.stages]
+    return text
+
+
+def test_resnet18_is_written_out() -> None:
+    text = _check(archspec.load("resnet18"))
+    code = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert not any(line.startswith(("block ", "stages ", "let ", "variants")) for line in code)
+    assert "# stage2.0: basic c=128 s=2" in text
+    assert "  residual shortcut=projection:\n    conv 128 k3 s2\n    conv 128 k3 act=none\n  act\n" in text
+
+
+def test_scaling_is_resolved() -> None:
+    net = archspec.load("efficientnet_b3")
+    text = _check(net)
+    assert "variants" not in text and "compound" not in text and "input 3x300x300" in text
+
+
+@pytest.mark.parametrize("text", [
+    COMBINATOR_SPEC,
+    spec("stages preact_bottleneck:\n  16 x2 s1\nhead:\n  avgpool global\n  fc 10\n"),
+    spec("defaults: norm=none act=tanh\nstem:\n  conv 4 k3\n  norm\n  conv 4 k3 norm=bn act=none bias\n  fc 3\n  act\n"),
+    spec("stem:\n  residual act=relu:\n    conv 3 k3\n  residual shortcut=projection act=silu drop_path=0.1:\n    conv 8 k3 s2\n"),
+], ids=["combinators", "preact", "no-norm-default", "residual-act"])
+def test_every_construct(text: str) -> None:
+    _check(archspec.loads(text))
+
+
+def test_the_expansion_is_canonical_text() -> None:
+    text = archspec.load("mobilenet_v2").expand()
+    assert fmt(text) == text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [e.name for e in zoo.entries()])
+def test_zoo_expands_to_the_same_layers(name: str) -> None:
+    _check(archspec.load(name))
