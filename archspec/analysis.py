@@ -114,7 +114,9 @@ def analyze(g: Graph) -> Analysis:
         peak = max(peak, acts)
         st = scopes[stage_of[n.scope]]
         bid = block_of[n.scope]
-        layer = Layer(n.name, n.op, n.out, n.params, n.macs, fl, fv, acts, st.name, scopes[bid].name if bid is not None else None, n.attrs)
+        layer = Layer(
+            n.name, n.op, n.out, n.params, n.macs, fl, fv, acts, st.name, scopes[bid].name if bid is not None else None, n.attrs
+        )
         layers.append(layer)
         total.add(layer)
         if st.id not in stages:

@@ -62,7 +62,15 @@ def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -
     if "act" in a:  # the activation after the addition, said on the residual itself
         kind = as_word(*a["act"], "activation", ACTIVATIONS)
         if kind != "none":
-            out = lw.add("act", [out], out.shape, {"kind": "silu" if kind == "swish" else kind}, lw.alloc(ctx.prefix, "act"), inner, st.span)
+            out = lw.add(
+                "act",
+                [out],
+                out.shape,
+                {"kind": "silu" if kind == "swish" else kind},
+                lw.alloc(ctx.prefix, "act"),
+                inner,
+                st.span,
+            )
     return out
 
 

@@ -238,10 +238,17 @@ class Evaluator:
         args = [_num(self.eval(a, env), a.span, env) for a in e.args]
         fn = e.fn
         if fn not in FUNCTIONS:
-            raise SpecError(f"unknown function `{fn}`", e.span, hint=did_you_mean(fn, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS))
+            raise SpecError(
+                f"unknown function `{fn}`", e.span, hint=did_you_mean(fn, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS)
+            )
         arity = {"min": (1, 99), "max": (1, 99), "divisible": (1, 2), "round": (1, 1)}.get(fn, (1, 1))
         if not arity[0] <= len(args) <= arity[1]:
-            raise SpecError(f"`{fn}` takes {arity[0]}" + (f" to {arity[1]}" if arity[1] != arity[0] else "") + f" argument(s), got {len(args)}", e.span)
+            raise SpecError(
+                f"`{fn}` takes {arity[0]}"
+                + (f" to {arity[1]}" if arity[1] != arity[0] else "")
+                + f" argument(s), got {len(args)}",
+                e.span,
+            )
         if fn == "floor":
             return math.floor(args[0])
         if fn == "ceil":
@@ -281,7 +288,12 @@ def as_int(v: Any, span: ir.Span | None, env: Env, what: str, *, minimum: int = 
 def as_float(v: Any, span: ir.Span | None, env: Env, what: str, lo: float = 0.0, hi: float | None = None) -> float:
     v = float(_num(v, span, env, what))
     if v < lo or (hi is not None and v > hi):
-        raise SpecError(f"{what} must be between {lo:g} and {hi:g}, got {v:g}" if hi is not None else f"{what} must be at least {lo:g}, got {v:g}", span)
+        raise SpecError(
+            f"{what} must be between {lo:g} and {hi:g}, got {v:g}"
+            if hi is not None
+            else f"{what} must be at least {lo:g}, got {v:g}",
+            span,
+        )
     return v
 
 

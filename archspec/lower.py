@@ -108,7 +108,9 @@ class Lowerer:
         self.total_params += params
         self.total_elements += elements
         if self.total_params > b.max_params:
-            raise SpecError(f"the network passes {b.max_params:,} parameters at `{name}`", span, hint="raise the budget with --max-params")
+            raise SpecError(
+                f"the network passes {b.max_params:,} parameters at `{name}`", span, hint="raise the budget with --max-params"
+            )
         if self.total_elements > b.max_activations:
             raise SpecError(f"activations pass {b.max_activations:,} values per sample at `{name}`", span,
                             hint="raise the budget with --max-activations")
@@ -294,10 +296,14 @@ class Lowerer:
 
     def block_def(self, name: str, span: ir.Span | None) -> ir.BlockDef:
         if name not in self.blocks:
-            raise SpecError(f"unknown block `{name}`", span, hint=did_you_mean(name, self.blocks) or "define it with `block NAME(...):`")
+            raise SpecError(
+                f"unknown block `{name}`", span, hint=did_you_mean(name, self.blocks) or "define it with `block NAME(...):`"
+            )
         return self.blocks[name]
 
-    def bind_block(self, bdef: ir.BlockDef, args: list[ir.Arg], env: Env, span: ir.Span | None, *, allow_positional: bool) -> dict[str, tuple[Any, ir.Span | None]]:
+    def bind_block(
+        self, bdef: ir.BlockDef, args: list[ir.Arg], env: Env, span: ir.Span | None, *, allow_positional: bool
+    ) -> dict[str, tuple[Any, ir.Span | None]]:
         pnames = tuple(p.name for p in bdef.params)
         schema = OpSchema(positional=pnames, keys=pnames)
         return bind(bdef.name, schema, list(args), lambda e: self.eval(e, env), span)
@@ -312,7 +318,9 @@ class Lowerer:
                 args[p.name] = (self.cfg.scale_width(as_int(v, s, env, "width")), s)
         return args
 
-    def call_block(self, bdef: ir.BlockDef, args: dict[str, tuple[Any, ir.Span | None]], x: T, ctx: Ctx, span: ir.Span | None, name: str) -> T:
+    def call_block(
+        self, bdef: ir.BlockDef, args: dict[str, tuple[Any, ir.Span | None]], x: T, ctx: Ctx, span: ir.Span | None, name: str
+    ) -> T:
         if bdef.name in self.stack:
             chain = " → ".join([*self.stack[self.stack.index(bdef.name):], bdef.name])
             raise SpecError(f"block `{bdef.name}` calls itself ({chain})", span, hint="blocks cannot be recursive")
@@ -328,7 +336,11 @@ class Lowerer:
             elif p.default is not None:
                 env.values[p.name] = self.eval(p.default, env)
             else:
-                raise SpecError(f"block `{bdef.name}` needs `{p.name}`", span, hint=f"`{bdef.name}` takes ({', '.join(q.name for q in bdef.params)})")
+                raise SpecError(
+                    f"block `{bdef.name}` needs `{p.name}`",
+                    span,
+                    hint=f"`{bdef.name}` takes ({', '.join(q.name for q in bdef.params)})",
+                )
         info = {p.name: env.values[p.name] for p in bdef.params if isinstance(env.values[p.name], (int, float, str))}
         sid = self.open_scope("block", name, bdef.name, ctx.scope, span, info)
         self.stack.append(bdef.name)

@@ -108,7 +108,8 @@ def bind(
                 raise SpecError(
                     f"`{name}` has no {what} `{a.key}`",
                     a.span,
-                    hint=did_you_mean(a.key, schema.all_keys()) or (f"`{name}` takes: " + ", ".join(schema.keys) if schema.keys else f"`{name}` takes no arguments"),
+                    hint=did_you_mean(a.key, schema.all_keys())
+                    or (f"`{name}` takes: " + ", ".join(schema.keys) if schema.keys else f"`{name}` takes no arguments"),
                 )
             value = evaluate(a.value)
         if key in out:

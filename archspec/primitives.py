@@ -79,7 +79,9 @@ def _conv(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     return y
 
 
-def _add_norm(lw: Lowerer, x: T, kind: str, ctx: Ctx, span: ir.Span | None, eps: float | None = None, momentum: float | None = None) -> T:
+def _add_norm(
+    lw: Lowerer, x: T, kind: str, ctx: Ctx, span: ir.Span | None, eps: float | None = None, momentum: float | None = None
+) -> T:
     attrs = {"kind": kind, "c": x.shape[0], "eps": lw.cfg.bn_eps if eps is None else eps,
              "momentum": lw.cfg.bn_momentum if momentum is None else momentum, "dims": len(x.shape)}
     return lw.add("norm", [x], x.shape, attrs, lw.alloc(ctx.prefix, "norm"), ctx, span)
@@ -103,7 +105,9 @@ def _pool(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         attrs = {"global": False, "adaptive": True, "size": n, "k": max(1, h // n), "s": max(1, h // n), "p": 0, "ceil": False}
         return lw.add(st.name, [x], (c, n, n), attrs, lw.alloc(ctx.prefix, st.name[:3] + "pool"), ctx, st.span)
     if "k" not in a:
-        raise SpecError(f"`{st.name}` needs a kernel size or `global`", st.span, hint=f"e.g. `{st.name} k3 s2` or `{st.name} global`")
+        raise SpecError(
+            f"`{st.name}` needs a kernel size or `global`", st.span, hint=f"e.g. `{st.name} k3 s2` or `{st.name} global`"
+        )
     k = as_int(*a["k"], env, "kernel size")
     s = as_int(*_get(a, "s", k), env, "stride")
     p = as_int(*_get(a, "p", 0), env, "padding", minimum=0)

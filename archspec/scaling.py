@@ -111,7 +111,8 @@ def _resolve(spec: ir.Spec, variant: str | None, overrides: dict[str, Any] | Non
                 raise SpecError(
                     f"variant key `{a.key}` is neither a knob nor a `let` of the spec",
                     a.span,
-                    hint=did_you_mean(key, KNOBS + tuple(let_names)) or f"knobs: {', '.join(KNOBS)}; add `let {key} = ...` to make it a variable",
+                    hint=did_you_mean(key, KNOBS + tuple(let_names))
+                    or f"knobs: {', '.join(KNOBS)}; add `let {key} = ...` to make it a variable",
                 )
             values[key] = (ev.eval(a.value, env), a.span)
     for key, value in (overrides or {}).items():
@@ -120,7 +121,8 @@ def _resolve(spec: ir.Spec, variant: str | None, overrides: dict[str, Any] | Non
             raise SpecError(
                 f"cannot set `{key}`: not a knob or a variable of `{spec.name}`",
                 file="--set",
-                hint=did_you_mean(key, KNOBS + tuple(let_names)) or f"knobs: {', '.join(KNOBS)}" + (f"; variables: {', '.join(let_names)}" if let_names else ""),
+                hint=did_you_mean(key, KNOBS + tuple(let_names))
+                or f"knobs: {', '.join(KNOBS)}" + (f"; variables: {', '.join(let_names)}" if let_names else ""),
             )
         if isinstance(value, float) and not (math.isfinite(value) and abs(value) <= MAX_MAGNITUDE):
             raise SpecError(f"cannot set `{key}` to {value:g}", file="--set",

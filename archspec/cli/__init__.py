@@ -24,8 +24,14 @@ examples:
   archspec analyze resnet50 --per-layer           every layer's shape, params and MACs
   archspec analyze specs/efficientnet.arch:b3     a variant of a family spec
   archspec analyze mobilenet_v1 --set alpha=0.5   scale widths (α), resolution (ρ) or compound (φ)
+  archspec analyze resnet50 --conventions         fvcore, torch, thop, ptflops, ... side by side
   archspec check my.arch                          validate only (exit 2 with a located error)
   archspec zoo --json                             every model the zoo builds
+  archspec render resnet50 -o r50.svg             a block-level diagram
+  archspec compile resnet50 --emit py,onnx        a standalone .py and an ONNX model
+  archspec diff resnet50 resnet50_paper           what changed, stage by stage
+  archspec expand efficientnet_b3                 every block and repeat written out
+  archspec fmt specs/*.arch --check               canonical formatting
 
 SPEC is a path, path.arch:variant, or a zoo name (see `archspec zoo`).
 exit codes: 0 ok, 1 failed check, 2 bad input

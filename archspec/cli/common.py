@@ -105,8 +105,11 @@ def _config(info: dict[str, Any]) -> str:
 def stage_table(net: Network) -> Table:
     """Per-stage output shape, block config, params, MACs and activation memory."""
     title = f"{net.name}" + (f" [{net.variant}]" if net.variant else "") + f" — input {shape(net.input)}"
-    t = Table(title=escape(title), caption="MACs: conv+linear multiply-accumulates (bias excluded); memory: layer outputs, fp32, batch 1",
-              header_style="bold")
+    t = Table(
+        title=escape(title),
+        caption="MACs: conv+linear multiply-accumulates (bias excluded); memory: layer outputs, fp32, batch 1",
+        header_style="bold",
+    )
     t.add_column("stage")
     t.add_column("block")
     t.add_column("×", justify="right")
@@ -119,7 +122,9 @@ def stage_table(net: Network) -> Table:
         t.add_row(s.name, str(s.info.get("block", "")), str(s.info.get("repeats", "")), _config(s.info), shape(s.out),
                   f"{s.params:,}", human(s.macs), human(s.activations * 4, "B"))
     t.add_section()
-    t.add_row("total", "", "", "", shape(net.output), f"{net.params:,}", human(net.macs), human(net.activations * 4, "B"), style="bold")
+    t.add_row(
+        "total", "", "", "", shape(net.output), f"{net.params:,}", human(net.macs), human(net.activations * 4, "B"), style="bold"
+    )
     return t
 
 

@@ -89,5 +89,21 @@ def test_ddp_replicas_stay_in_sync(tmp_path: Path) -> None:
     assert moved == len(final[0]), f"only {moved}/{len(final[0])} parameters trained"
 
 
+@pytest.mark.slow
+def test_torchrun_example_trains_in_sync() -> None:
+    """The README's recipe: examples/train_ddp.py under torchrun, 2 CPU ranks."""
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nnodes", "1", "--nproc_per_node", str(WORLD),
+           "--master_addr", "127.0.0.1", "--master_port", str(free_port()),
+           "examples/train_ddp.py", "resnet18", "--steps", "2", "--batch", "4", "--resolution", "32"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"torchrun did not finish within {TIMEOUT_S} s")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert "step 2/2" in done.stdout
+    assert "resnet18: 2 replicas in sync" in done.stdout
+
+
 if __name__ == "__main__":
     worker(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
