@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REFERENCE = SHARED / "reference" / "torchvision.json"
+# The project's reference figures (torchvision parameter counts and fvcore totals, the papers'
+# tables), kept beside the tests so a clone of this repository alone can run them.
+REFERENCE = ROOT / "tests" / "reference" / "torchvision.json"
 
 
 @pytest.fixture(scope="session")

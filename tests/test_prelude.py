@@ -1,6 +1,6 @@
 """The prelude's blocks: the seed notes' worked examples, and each block against torchvision's module.
 
-Reference numbers come from /work/shared/reference/papers.md ("Worked examples in the seed notes")
+Reference numbers come from tests/reference/papers.md ("Worked examples in the seed notes")
 and from torchvision's own block classes, never from archspec's output.
 """
 
