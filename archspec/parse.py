@@ -14,7 +14,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lark import PostLex
 
-from archspec import ir
+from archspec import cache, ir
 from archspec.errors import SpecError, did_you_mean
 
 TOP_LEVEL_WORDS = ("network", "input", "block", "stages", "stage", "stem", "head", "variants", "let")
@@ -141,9 +141,11 @@ def _meta_span(meta: Any) -> ir.Span | None:
 @functools.cache
 def _lark() -> Lark:
     grammar = resources.files("archspec").joinpath("grammar.lark").read_text(encoding="utf-8")
-    # cache=True keeps the LALR tables in a temporary file keyed by the grammar's hash: a command
-    # that parses one spec then starts in a few milliseconds instead of ~100.
-    return Lark(grammar, parser="lalr", postlex=_Indenter(), propagate_positions=True, maybe_placeholders=False, cache=True)
+    # The LALR tables kept in the user's cache (Lark checks the grammar's hash on reading): a
+    # command that parses one spec then starts in a few milliseconds instead of ~100.
+    tables = cache.file_for(cache.key("grammar", grammar))
+    return Lark(grammar, parser="lalr", postlex=_Indenter(), propagate_positions=True, maybe_placeholders=False,
+                cache=tables or False)
 
 
 _LOCK = threading.Lock()  # the post-lexer and LALR parser instance are not re-entrant
@@ -366,6 +368,22 @@ def _join(a: Any, b: Any) -> ir.Span | None:
 
 def parse(text: str, file: str = "<spec>") -> ir.Spec:
     """Parse spec text into the IR. Raises SpecError (located) on any problem."""
+    if len(text) <= _MEMO_CHARS:
+        return _parse_memo(text, file)
+    return _parse_located(text, file)
+
+
+# The IR is frozen, so a parse can be shared: a zoo lookup reads a spec file to find its models,
+# and loading the model then parses the same text again (a tenth of a small command's time).
+_MEMO_CHARS = 200_000
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_memo(text: str, file: str) -> ir.Spec:
+    return _parse_located(text, file)
+
+
+def _parse_located(text: str, file: str) -> ir.Spec:
     try:
         return _parse(text, file)
     except SpecError as err:

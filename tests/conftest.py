@@ -19,6 +19,17 @@ def reference() -> dict:
     return json.loads(REFERENCE.read_text())["models"]
 
 
+@pytest.fixture(scope="session")
+def dot_binary() -> None:
+    """Graphviz's `dot`, which the test setup installs: its absence is a failure, not a skip."""
+    from archspec.backends.graphviz import have_dot
+
+    assert have_dot(), "Graphviz `dot` is not on PATH: `bash scripts/setup.sh --test` installs it"
+
+
+needs_dot = pytest.mark.usefixtures("dot_binary")
+
+
 def spec(body: str, input: str = "3x32x32", name: str = "t") -> str:
     """A small spec: the network line, the input line, then ``body``."""
     return f"network {name}\ninput {input}\n{body}"

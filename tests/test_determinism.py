@@ -60,7 +60,8 @@ def test_parsing_twice_gives_equal_ir() -> None:
 
 @pytest.mark.parametrize("name", WEIGHT_NAMES)
 def test_seed_gives_same_initial_weights(name: str) -> None:
-    torch = pytest.importorskip("torch")
+    import torch
+
     net = archspec.load(name)
     torch.manual_seed(0)
     a = net.to_torch().state_dict()

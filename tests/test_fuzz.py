@@ -152,7 +152,8 @@ def test_regression(text: str, overrides: dict | None, line: int, col: int, mess
 
 def test_stage_named_like_a_module_attribute_builds() -> None:
     """`stage forward:` once crashed torch's add_module; the submodule is now `forward_`."""
-    torch = pytest.importorskip("torch")
+    import torch
+
     net = archspec.loads(H + "stage forward:\n  conv 8 k3\nstage eval:\n  conv 8 k3\n")
     module = net.to_torch()
     assert module(torch.zeros(1, 3, 32, 32)).shape == (1, 8, 32, 32)

@@ -23,9 +23,15 @@ from tests.app.browser import (
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="playwright is not installed (the test extra has it)"),
-    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"no Chromium at {CHROMIUM} (scripts/setup.sh --test installs it)"),
+    pytest.mark.usefixtures("browser_installed"),
 ]
+
+
+@pytest.fixture(scope="module")
+def browser_installed() -> None:
+    """Playwright and Debian's Chromium, which the test setup installs: missing, the tests fail."""
+    assert importlib.util.find_spec("playwright") is not None, "playwright is not installed (the test extra has it)"
+    assert os.access(CHROMIUM, os.X_OK), f"no Chromium at {CHROMIUM} (`bash scripts/setup.sh --test` installs it)"
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-from explorer_render import diagrams_available
-
 import archspec
 from tests.app.conftest import metric, open_app, set_spec, switch
-
-needs_diagrams = pytest.mark.skipif(not diagrams_available(), reason="archspec's Graphviz backend is not installed")
 
 
 def _dot(at) -> str:
@@ -39,7 +34,6 @@ def test_layer_table_filters_by_stage() -> None:
     assert set(layers["stage"]) == {"stage4"}
 
 
-@needs_diagrams
 def test_diagram_follows_level_and_direction() -> None:
     at = open_app("See")
     block = _dot(at)
@@ -51,7 +45,6 @@ def test_diagram_follows_level_and_direction() -> None:
     assert "LR" in _dot(at) and _dot(at) != layer
 
 
-@needs_diagrams
 def test_diagram_follows_edits_and_survives_a_break() -> None:
     at = open_app("Edit")
     text = at.text_area(key="spec").value
@@ -67,7 +60,6 @@ def test_diagram_follows_edits_and_survives_a_break() -> None:
     assert metric(at, "Layers") == f"{len(archspec.loads(text.replace('512 x3 s2', '512 x1 s2')).layers)}"
 
 
-@needs_diagrams
 def test_a_huge_layer_view_waits_to_be_asked() -> None:
     at = open_app("See", model="efficientnet_b7")
     at.radio(key="see_level").set_value("layer").run()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
+from torch import nn
 
-torch = pytest.importorskip("torch")
-from torch import nn  # noqa: E402
-
-import archspec  # noqa: E402
-from archspec.backends import init  # noqa: E402
+import archspec
+from archspec.backends import init
 
 SPEC = """network small
 input 3x32x32

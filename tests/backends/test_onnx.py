@@ -5,16 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
 import torch
 
 from archspec.backends.export import exported
 from archspec.backends.onnx import INPUT, OUTPUT, export, run
 from tests.backends.conftest import randomize_norms, small, zoo_names
-
-onnx = pytest.importorskip("onnx")
-pytest.importorskip("onnxruntime")
-pytest.importorskip("onnxscript")
 
 
 def _check(name: str, dynamic_batch: bool, batches: tuple[int, ...] = (1,)) -> bytes:

@@ -75,7 +75,6 @@ def digits(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, tor
 
 def test_lenet5_learns_digits() -> None:
     """LeNet-5 compiled from specs/lenet5.arch reaches ≥ 95% test accuracy on the digits (a few seconds on CPU)."""
-    pytest.importorskip("sklearn")
     x_train, y_train, x_test, y_test = digits()
     torch.manual_seed(0)
     model = archspec.load("lenet5").to_torch().to(DEVICE)

@@ -13,7 +13,6 @@ from archspec.cli import main
 
 
 def test_emit_everything(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("onnxscript")
     code = main(["compile", "lenet5", "--device", "cpu", "-o", str(tmp_path), "--emit", "py,onnx,json,torchscript,export"])
     assert code == 0, capsys.readouterr().err
     d = tmp_path / "lenet5"
