@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from archspec.cli.common import EXIT_OK, add_spec_args, err, load_network, out, print_json, shape, stage_table, totals_line
 from archspec.errors import SpecError, did_you_mean
+from archspec.files import write_atomic
 from archspec.network import Network
 
 HELP = """examples:
@@ -62,19 +61,6 @@ def parse_emit(text: str) -> tuple[str, ...]:
         raise SpecError(f"--emit: unknown output `{unknown[0] if unknown else text}`", file="--emit",
                         hint=(did_you_mean(unknown[0], EMITS) if unknown else None) or f"choose from {', '.join(EMITS)}")
     return kinds
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    """Write a file atomically: a temporary file beside it, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def artifacts(net: Network, emit: tuple[str, ...] = DEFAULT_EMIT, module: Any = None) -> dict[str, Callable[[], str | bytes]]:
@@ -159,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         if {"onnx", "torchscript", "export"} & set(emit):
             portable = model if device.type == "cpu" and not args.fuse else net.to_torch(weights=args.weights, fuse=args.fuse)
         for name, make in artifacts(net, emit, portable).items():
-            _write(outdir / name, make())
+            write_atomic(outdir / name, make())
             written.append(str(outdir / name))
     result = {
         "name": net.name, "variant": net.variant, "input": list(net.input), "output": list(net.output),

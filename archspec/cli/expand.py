@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from archspec.cli.common import EXIT_OK, add_spec_args, load_network, out
+from archspec.files import write_atomic
 
 HELP = """examples:
   archspec expand resnet50                      what every block of ResNet-50 is, layer by layer
@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     text = load_network(args).expand()
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        write_atomic(args.out, text)
         out.print(f"wrote {args.out}", markup=False)
     else:
         sys.stdout.write(text)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from archspec.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, err, out
 from archspec.errors import SpecError
+from archspec.files import write_atomic
 from archspec.fmt import fmt, same_spec
 from archspec.network import read_ir, read_spec
 from archspec.parse import parse
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         if src.text.lstrip().startswith("{") or not path.is_file():
             err.print(f"archspec: {ref} is not an .arch file to rewrite; print it instead (no --write)", markup=False)
             return EXIT_BAD_INPUT
-        path.write_text(result, encoding="utf-8")
+        write_atomic(path, result)
         out.print(f"reformatted {src.file}", markup=False)
     if args.check:
         total = len(args.specs)

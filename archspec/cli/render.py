@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archspec.backends import graphviz as gv
 from archspec.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_spec_args, err, load_network, out
+from archspec.files import write_atomic
 
 HELP = """examples:
   archspec render resnet152 -o resnet152.svg                 blocks, repeats folded (×35)
@@ -34,8 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomic(path, data)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from archspec import ir
 from archspec.cli.common import EXIT_OK, out, print_json
+from archspec.files import write_atomic
 
 HELP = """examples:
   archspec schema                     print the JSON Schema of the spec IR
@@ -32,7 +32,7 @@ def schema() -> dict:
 
 def run(args: argparse.Namespace) -> int:
     if args.out:
-        Path(args.out).write_text(json.dumps(schema(), indent=2) + "\n", encoding="utf-8")
+        write_atomic(args.out, json.dumps(schema(), indent=2) + "\n")
         out.print(f"wrote {args.out}", markup=False)
     else:
         print_json(schema())

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 from pathlib import Path
 
 from archspec.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_spec_args, err, load_network, out, print_json
+from archspec.files import write_atomic
 
 HELP = """examples:
   archspec weights import resnet50 --from torchvision:resnet50 -o resnet50.pt
@@ -45,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"archspec: cannot import {args.source} onto {net.name}: {exc}", markup=False)
         return EXIT_BAD_INPUT
     path = Path(args.out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(module.state_dict(), path)
+    buf = io.BytesIO()
+    torch.save(module.state_dict(), buf)
+    write_atomic(path, buf.getvalue())
     renamed = {k: v for k, v in mapping.items() if k != v}
     if args.json:
         print_json({"name": net.name, "variant": net.variant, "source": args.source, "out": str(path),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from archspec.backends.graphviz import run_dot, to_dot
 from archspec.backends.graphviz.labels import MACS_NOTE, config, count, shape
+from archspec.files import write_atomic
 
 DEFAULT_DIR = "docs/gallery"
 REGEN = f"archspec gallery {DEFAULT_DIR}"
@@ -113,7 +114,7 @@ def write(outdir: str | Path = DEFAULT_DIR) -> list[Path]:
     for name, data in files().items():
         path = target / name
         if not path.exists() or path.read_bytes() != data:  # leave unchanged files untouched
-            path.write_bytes(data)
+            write_atomic(path, data)
         written.append(path)
     return written
 
