@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from archspec.backends.modtree import FUNCTIONAL, Unit, units
-from archspec.backends.torch import StochasticDepth, _class_name, inplace_acts, make_layer, zeropad_shortcut
+from archspec.backends.torch import StochasticDepth, _class_name, _target, inplace_acts, make_layer, zeropad_shortcut
 from archspec.graph import Graph, Node
 
 if TYPE_CHECKING:
@@ -80,8 +80,9 @@ def _leaf(n: Node, inplace: bool = False) -> Leaf:
 
 
 def _seg(item: Any) -> str:
-    """The attribute a node or unit is registered under in its parent."""
-    return item.name.rsplit(".", 1)[-1]
+    """The attribute a node or unit is registered under in its parent: the torch backend's, so the
+    state_dict keys agree (`stage forward:` and `stage class:` become `forward_` and `class_`)."""
+    return _target(item.name).rsplit(".", 1)[-1]
 
 
 class _Writer:
@@ -223,7 +224,7 @@ class _Writer:
         if res and res[0].info.get("shortcut") in _SUFFIX:
             options.append(label + _SUFFIX[res[0].info["shortcut"]])
         options += [f"{label}{i}" for i in range(2, 10_000)]
-        name = next(o for o in options if o not in self.taken and o not in _RESERVED)
+        name = next(o for o in options if o not in self.taken and o not in _RESERVED and not keyword.iskeyword(o))
         self.taken.add(name)
         return name
 

@@ -8,6 +8,7 @@ code: nothing interprets the layer graph at run time.
 
 from __future__ import annotations
 
+import keyword
 import operator
 from collections import Counter
 from typing import Any
@@ -123,10 +124,11 @@ _FUNCTIONS = {"add": operator.add, "mul": operator.mul}
 def _reserved() -> frozenset[str]:
     g = fx.Graph()
     g.output(g.placeholder("x"))
-    return frozenset(dir(fx.GraphModule(nn.Module(), g)))
+    return frozenset(dir(fx.GraphModule(nn.Module(), g))) | frozenset(keyword.kwlist)
 
 
-# Attributes of a GraphModule: a submodule of that name would clash (a stage named `forward`).
+# Attributes of a GraphModule: a submodule of that name would clash (a stage named `forward`); and
+# Python's keywords, which fx's generated code would write as attributes (`self.class.conv1`).
 _RESERVED = _reserved()
 
 
@@ -149,7 +151,9 @@ def _register(root: nn.Module, path: str, module: nn.Module) -> None:
 
 
 def _class_name(name: str) -> str:
-    return "".join(p[:1].upper() + p[1:] for p in name.replace("-", "_").split("_") if p) or "Network"
+    """``resnet50`` → ``Resnet50``; a keyword it would spell (``network none``) gets an underscore."""
+    cls = "".join(p[:1].upper() + p[1:] for p in name.replace("-", "_").split("_") if p) or "Network"
+    return cls + "_" if keyword.iskeyword(cls) else cls
 
 
 def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> fx.GraphModule:

@@ -75,6 +75,35 @@ def test_every_combinator(text: str, tmp_path: Path) -> None:
     _check_same(archspec.loads(text), tmp_path, batch=2)
 
 
+RESERVED_NAMES = """network None
+input 3x16x16
+stage forward:
+  conv 8 k3
+stage eval:
+  conv 8 k3
+stage class:
+  residual:
+    conv 8 k3
+stage None:
+  concat:
+    branch:
+      conv 4 k1
+    branch:
+      conv 4 k1
+stage True:
+  conv 8 k1
+"""
+
+
+def test_names_python_or_torch_reserve(tmp_path: Path) -> None:
+    """Stages named like keywords or module attributes: the same renamed keys in both backends."""
+    net = archspec.loads(RESERVED_NAMES)
+    source = _check_same(net, tmp_path, batch=2)
+    keys = {k.split(".")[0] for k in net.to_torch().state_dict()}
+    assert keys == {"forward_", "eval_", "class_", "None_", "True_"}
+    assert "class None(" not in source and "class True(" not in source
+
+
 def test_runs_without_archspec(tmp_path: Path) -> None:
     """The file needs only torch: run it in a fresh interpreter that cannot import archspec."""
     path = tmp_path / "model.py"
