@@ -164,7 +164,25 @@ def _stray_branch(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ct
     raise SpecError("`branch:` belongs inside `concat:`", st.span, hint="write `concat:` and put the branches under it")
 
 
+def _group(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    """The body's layers under ``prefix.NAME``: `archspec expand` keeps a block's paths with it."""
+    if "name" not in a:
+        raise SpecError("`group` needs a name", st.span, hint="e.g. `group 0:` or `group se1:`")
+    raw = next(arg.value for arg in st.args if arg.key in (None, "name"))
+    if isinstance(raw, ir.Name) and "." not in raw.id:
+        seg = raw.id
+    elif isinstance(raw, ir.Num) and isinstance(raw.value, int) and raw.value >= 0:
+        seg = str(raw.value)
+    else:
+        raise SpecError("a group's name is a word or a whole number", getattr(raw, "span", None) or st.span,
+                        hint="e.g. `group 0:` or `group se1:`")
+    path = lw.claim(ctx.prefix, seg, st.span)
+    sid = lw.open_scope("group", path, "group", ctx.scope, st.span)
+    return lw.body(st.body, x, ctx.with_(prefix=path, scope=sid))
+
+
 _LOWER = {
+    "group": _group,
     "residual": _residual,
     "concat": _concat,
     "branch": _stray_branch,

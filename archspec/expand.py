@@ -3,9 +3,9 @@
 Every block call is written out in place (under a comment naming the call and its resolved
 arguments), every repeat unrolled, every number resolved (widths after α and rounding, strides,
 paddings that differ from the default), with no ``let``, ``if``, variant or scaling knob left.
-Lowering the result gives the same layers, in the same order, with the same sizes and wiring;
-only the paths of layers that sat inside a block or a repeat change (``stage1.0.conv1`` becomes
-``stage1.conv1``), since the expanded spec has no block calls. No torch import.
+Each block call and each repeat step becomes a ``group NAME:`` under the path segment it had, so
+lowering the result gives the identical layer graph: the same layers at the same paths (the same
+``state_dict`` keys), in the same order, with the same sizes and wiring. No torch import.
 """
 
 from __future__ import annotations
@@ -51,10 +51,12 @@ class _Expander:
         self.out.append(INDENT * indent + text)
 
     def scope(self, s: Scope, indent: int) -> None:
-        if s.kind == "block":
+        if s.kind in ("block", "group"):
+            # A group keeps the block's path segment, so every layer keeps its path (and its key).
             args = " ".join(f"{k}={_num(v)}" for k, v in s.info.items())
-            self.emit(indent, f"# {s.name}: {s.label} {args}".rstrip())
-            self.body(self.items(s), indent)
+            note = f"  # {s.label} {args}".rstrip() if s.kind == "block" else ""
+            self.emit(indent, f"group {_segment(s.name)}:{note}")
+            self.body(self.items(s), indent + 1)
         elif s.kind == "residual":
             self.residual(s, indent)
         elif s.kind == "concat":
@@ -74,13 +76,13 @@ class _Expander:
             self.emit(indent, f"dense {s.info['layers']}:")
             self.body(body, indent + 1)
         elif s.kind == "repeat":
-            step = None
+            self.emit(indent, f"group {_segment(s.name)}:  # repeat {s.info['repeats']}")
+            steps: dict[str, list[Any]] = {}
             for it in self.items(s):
-                i = it.name[len(s.name) + 1 :].split(".", 1)[0]
-                if i != step:
-                    step = i
-                    self.emit(indent, f"# {s.name}.{i}")
-                self.item(it, indent)
+                steps.setdefault(it.name[len(s.name) + 1 :].split(".", 1)[0], []).append(it)
+            for i, items in steps.items():
+                self.emit(indent + 1, f"group {i}:")
+                self.body(items, indent + 2)
         else:
             self.body(self.items(s), indent)
 
@@ -173,6 +175,10 @@ class _Expander:
         raise NotImplementedError(f"`archspec expand` cannot write a `{n.op}` node yet ({n.name})")
 
 
+def _segment(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
 def _follows(n: Node, prev: Node) -> bool:
     """``n`` came from the same statement as ``prev`` and reads its output (a conv's norm and act)."""
     return n.inputs == (prev.id,) and n.span is not None and n.span == prev.span and n.scope == prev.scope
@@ -199,4 +205,6 @@ def expand(net: Network) -> str:
         note = f"  # {s.info['block']} ×{s.info['repeats']}" if "block" in s.info and "repeats" in s.info else ""
         e.out += ["", f"{head}:{note}"]
         e.body(e.items(s), 1)
-    return "\n".join(e.out) + "\n"
+    from archspec.fmt import fmt
+
+    return fmt("\n".join(e.out) + "\n", "<expanded>")  # canonical: trailing comments aligned as `fmt` does

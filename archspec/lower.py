@@ -62,6 +62,7 @@ class Lowerer:
         self.nodes: list[Node] = []
         self.scopes: list[Scope] = [Scope(0, "network", "", spec.name, None, spec.name_span)]
         self.counters: dict[str, dict[str, int]] = {}
+        self.named: dict[str, set[str]] = {}  # child names given by hand (`group NAME:`), per prefix
         self.stack: list[str] = []  # block calls in progress, for recursion errors
         own = {u.name for u in spec.blocks}
         self.builtin = {n for n, b in blocks.items() if b.span is not None and n not in own}
@@ -78,9 +79,21 @@ class Lowerer:
     def alloc(self, prefix: str, base: str) -> str:
         """A fresh child name under ``prefix``: conv1, conv2, ..."""
         counts = self.counters.setdefault(prefix, {})
-        counts[base] = counts.get(base, 0) + 1
-        name = f"{base}{counts[base]}"
-        return f"{prefix}.{name}" if prefix else name
+        taken = self.named.get(prefix, ())
+        while True:  # skip a name a `group` took
+            counts[base] = counts.get(base, 0) + 1
+            name = f"{base}{counts[base]}"
+            if name not in taken:
+                return f"{prefix}.{name}" if prefix else name
+
+    def claim(self, prefix: str, name: str, span: ir.Span | None) -> str:
+        """The child ``name`` under ``prefix``, given by hand; an error if a layer or group has it."""
+        taken = self.named.setdefault(prefix, set())
+        path = f"{prefix}.{name}" if prefix else name
+        if name in taken or any(n.name == path or n.name.startswith(path + ".") for n in self.nodes):
+            raise SpecError(f"the name `{name}` is already used here", span, hint="give each group its own name")
+        taken.add(name)
+        return path
 
     def open_scope(
         self, kind: str, name: str, label: str, parent: int, span: ir.Span | None, info: dict[str, Any] | None = None

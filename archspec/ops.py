@@ -70,6 +70,10 @@ COMBINATORS = {
     "branch": OpSchema(doc="branch: one path inside concat"),
     "scale": OpSchema(doc="scale: multiply the input by the body's output (a channel gate, as in SE)"),
     "repeat": OpSchema(positional=("n",), keys=("n",), aliases={"x": "n"}, doc="repeat N: the body N times"),
+    "group": OpSchema(
+        positional=("name",), keys=("name",),
+        doc="group NAME: the body under the path segment NAME (a block's layers, as `archspec expand` writes them)",
+    ),
     "dense": OpSchema(
         positional=("n",), keys=("n",), aliases={"x": "n"},
         doc="dense N: N times, concatenate the body's output to its input (DenseNet connectivity)",

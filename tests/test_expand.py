@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import archspec
 from archspec import zoo
 from archspec.fmt import fmt
 from tests.backends.test_torch import COMBINATOR_SPEC
-from tests.conftest import spec
+from tests.conftest import needs_dot, spec
 
 
 def _layers(net: archspec.Network) -> list:
-    """Every layer's op, sizes and wiring, in order; paths aside (blocks and repeats leave them)."""
-    return [(n.op, n.attrs, n.inputs, n.out) for n in net.graph.nodes] + [net.graph.output]
+    """Every layer's path, op, sizes and wiring, in order: the layer graph."""
+    return [(n.name, n.op, n.attrs, n.inputs, n.out) for n in net.graph.nodes] + [net.graph.output]
 
 
 def _check(net: archspec.Network) -> str:
@@ -29,8 +31,8 @@ def test_resnet18_is_written_out() -> None:
     text = _check(archspec.load("resnet18"))
     code = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     assert not any(line.startswith(("block ", "stages ", "let ", "variants")) for line in code)
-    assert "# stage2.0: basic c=128 s=2" in text
-    assert "  residual shortcut=projection:\n    conv 128 k3 s2\n    conv 128 k3 act=none\n  act\n" in text
+    assert re.search(r"\nstage stage2: +# basic ×2\n  group 0: +# basic c=128 s=2 shortcut=auto\n", text)
+    assert "    residual shortcut=projection:\n      conv 128 k3 s2\n      conv 128 k3 act=none\n    act\n" in text
 
 
 def test_scaling_is_resolved() -> None:
@@ -49,6 +51,27 @@ def test_every_construct(text: str) -> None:
     _check(archspec.loads(text))
 
 
+def test_keys_are_kept_so_weights_load_by_name() -> None:
+    import torch
+
+    net = archspec.load("efficientnet_b0")
+    back = archspec.loads(net.expand(), "<expanded>")
+    ours, theirs = net.to_torch(), back.to_torch()
+    theirs.load_state_dict(ours.state_dict())  # strict: every key the same
+    ours.eval()
+    theirs.eval()
+    x = torch.randn(1, 3, 64, 64)
+    assert torch.equal(ours(x), theirs(x))
+
+
+def test_repeats_and_groups() -> None:
+    net = archspec.loads(spec("stem:\n  repeat 2:\n    conv 4 k3\n  conv 4 k1\n"))
+    text = _check(net)
+    assert "  group repeat1:  # repeat 2\n    group 0:\n      conv 4 k3\n    group 1:\n" in text
+    again = archspec.loads(text).expand()
+    assert _layers(archspec.loads(again)) == _layers(net)
+
+
 def test_the_expansion_is_canonical_text() -> None:
     text = archspec.load("mobilenet_v2").expand()
     assert fmt(text) == text
@@ -58,3 +81,12 @@ def test_the_expansion_is_canonical_text() -> None:
 @pytest.mark.parametrize("name", [e.name for e in zoo.entries()])
 def test_zoo_expands_to_the_same_layers(name: str) -> None:
     _check(archspec.load(name))
+
+
+@needs_dot
+def test_an_expanded_spec_draws_at_every_level() -> None:
+    from archspec.backends import graphviz as gv
+
+    net = archspec.loads(archspec.load("resnet18").expand(), "<expanded>")
+    for level in gv.LEVELS:
+        assert b"</svg>" in gv.render_bytes(net, "svg", level=level)
