@@ -16,7 +16,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +71,8 @@ def store(name: str, obj: Any) -> None:
     root = directory()
     if root is None:
         return
+    import tempfile  # only when writing: most commands only read the cache
+
     try:
         fd, tmp = tempfile.mkstemp(dir=root, prefix=f".{name}.")
         try:

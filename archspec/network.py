@@ -8,7 +8,6 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -25,7 +24,7 @@ from archspec.scaling import Config, resolve
 @functools.cache
 def prelude() -> dict[str, ir.BlockDef]:
     """The built-in blocks, parsed once from the package's ``prelude.arch``."""
-    text = resources.files("archspec").joinpath("prelude.arch").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "prelude.arch").read_text(encoding="utf-8")
     # Read back from the user's cache when this very text was parsed before: a tenth of a small
     # command's time otherwise goes to parsing the prelude.
     name = cache.key("prelude", text)

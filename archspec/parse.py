@@ -7,7 +7,7 @@ import math
 import re
 import threading
 from collections.abc import Iterator
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Tree
@@ -140,7 +140,7 @@ def _meta_span(meta: Any) -> ir.Span | None:
 
 @functools.cache
 def _lark() -> Lark:
-    grammar = resources.files("archspec").joinpath("grammar.lark").read_text(encoding="utf-8")
+    grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
     # The LALR tables kept in the user's cache (Lark checks the grammar's hash on reading): a
     # command that parses one spec then starts in a few milliseconds instead of ~100.
     tables = cache.file_for(cache.key("grammar", grammar))
