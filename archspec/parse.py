@@ -368,19 +368,23 @@ def _join(a: Any, b: Any) -> ir.Span | None:
 
 def parse(text: str, file: str = "<spec>") -> ir.Spec:
     """Parse spec text into the IR. Raises SpecError (located) on any problem."""
-    if len(text) <= _MEMO_CHARS:
-        return _parse_memo(text, file)
-    return _parse_located(text, file)
+    if len(text) > _MEMO_CHARS:
+        return _parse_located(text, file)
+    spec = _MEMO.get(text)
+    if spec is None:
+        spec = _parse_located(text, file)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)), None)
+        _MEMO[text] = spec
+    return spec if spec.file == file else spec.model_copy(update={"file": file})
 
 
-# The IR is frozen, so a parse can be shared: a zoo lookup reads a spec file to find its models,
-# and loading the model then parses the same text again (a tenth of a small command's time).
+# The IR is frozen, so a parse can be shared, whatever name the text was read under: a zoo lookup
+# reads a spec file to find its models, and loading the model then parses the same text again (a
+# tenth of a small command's time). Keyed by the text alone; the file name is the one field set after.
 _MEMO_CHARS = 200_000
-
-
-@functools.lru_cache(maxsize=32)
-def _parse_memo(text: str, file: str) -> ir.Spec:
-    return _parse_located(text, file)
+_MEMO_SIZE = 32
+_MEMO: dict[str, ir.Spec] = {}
 
 
 def _parse_located(text: str, file: str) -> ir.Spec:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from archspec import ir
+from archspec.errors import SpecError
 from archspec.parse import parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,3 +93,16 @@ def test_ir_is_strict() -> None:
 def test_every_zoo_spec_parses(path: Path) -> None:
     s = parse(path.read_text(), str(path))
     assert s.name and s.parts
+
+
+def test_one_text_read_under_two_names_keeps_each_name() -> None:
+    # A parse is shared between reads of the same text (zoo lookup, then load); the name is not.
+    text = "network same\ninput 3x8x8\nstem:\n  conv 4 k3\n"
+    a, b = parse(text, "a.arch"), parse(text, "b.arch")
+    assert (a.file, b.file) == ("a.arch", "b.arch")
+    assert a.model_copy(update={"file": "b.arch"}) == b
+    bad = text + "  conv -\n"
+    for file in ("a.arch", "b.arch"):
+        with pytest.raises(SpecError) as err:
+            parse(bad, file)
+        assert str(err.value).startswith(f"{file}:5:")

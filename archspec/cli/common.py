@@ -17,10 +17,10 @@ from archspec.network import Network, load
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, emoji=False, soft_wrap=True)
 if not out.is_terminal:
-    out = Console(highlight=False, soft_wrap=True, width=160)  # pipes and logs get the whole table
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console(highlight=False, emoji=False, soft_wrap=True, width=160)  # pipes and logs get the whole table
+err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 
 def add_spec_args(p: argparse.ArgumentParser, *, knobs: bool = True) -> None:
