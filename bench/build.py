@@ -79,7 +79,8 @@ def build(rounds: int, models: tuple[str, ...] = MODELS) -> Section:
 
 
 def _why_cold(r: dict) -> str:
-    return (f"the first build also pays the first load's prelude parse and the kernel's first touch of "
+    return (f"the first build also pays the first load (the parser's tables read back, the first parse) and the "
+            f"kernel's first touch of "
             f"{r['params'] * 4 / 2**20:,.0f} MiB of fresh pages, about {ms(r['cold'] - r['ours'])} more than later builds; "
             f"most of the rest is drawing {r['params'] / 1e6:.0f} M uniform numbers with torch's generator, spread over "
             "this machine's threads")
