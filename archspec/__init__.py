@@ -9,19 +9,12 @@
 Parsing and analysis never import torch.
 """
 
-import gc as _gc
+from archspec.collector import paused as _paused
 
-# Importing pydantic, lark and the IR makes ~10^5 objects and no garbage; the cycle collector's
-# passes over them cost a command ~7% of its time. Paused for these imports alone.
-_collecting = _gc.isenabled()
-_gc.disable()
-try:
+with _paused():  # pydantic, lark and the IR: many objects, no garbage
     from archspec.errors import SpecError
     from archspec.lower import Budget
     from archspec.network import Network, load, loads
-finally:
-    if _collecting:
-        _gc.enable()
 
 __all__ = ["Budget", "Network", "SpecError", "load", "loads"]
 __version__ = "0.1.0"

@@ -71,17 +71,10 @@ def store(name: str, obj: Any) -> None:
     root = directory()
     if root is None:
         return
-    import tempfile  # only when writing: most commands only read the cache
+    from archspec.files import write_atomic  # only when writing: most commands only read the cache
 
     try:
-        fd, tmp = tempfile.mkstemp(dir=root, prefix=f".{name}.")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, root / name)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomic(root / name, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:
         pass
 

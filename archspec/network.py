@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from archspec import cache, conventions, ir
 from archspec.analysis import CONVENTIONS, Analysis, Layer, Totals, analyze
+from archspec.collector import paused
 from archspec.conventions.memory import Memory, estimate, layer_saved_bytes
 from archspec.errors import SpecError, did_you_mean
 from archspec.graph import Graph
@@ -316,29 +315,7 @@ def load(
     return loads(src.text, src.file, variant or src.variant, overrides, budget)
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _collector_paused(f: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run ``f`` with the cycle collector paused. A load makes ~10^5 small objects that hold no
-    cycles, and the collector's repeated passes over them made the time grow faster than the spec:
-    10,000 blocks took 2.8 s with it, 1.4 s without. Garbage with cycles, if any, is collected after."""
-
-    @functools.wraps(f)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if not gc.isenabled():
-            return f(*args, **kwargs)
-        gc.disable()
-        try:
-            return f(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
-
-
-@_collector_paused
+@paused()  # a load makes ~10^5 small objects without cycles (see archspec.collector)
 def loads(
     text: str,
     file: str = "<spec>",

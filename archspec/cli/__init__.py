@@ -11,14 +11,11 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-_collecting = gc.isenabled()
-gc.disable()  # as in archspec/__init__.py: rich's import makes many objects and no garbage
-try:
+from archspec.collector import paused
+
+with paused():  # rich's import: many objects, no garbage
     from archspec.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, fail_internal, report_error
     from archspec.errors import SpecError
-finally:
-    if _collecting:
-        gc.enable()
 
 # Modules of archspec.cli, in the order `archspec --help` lists them. Only the command being run is
 # imported: the others pull in rich's progress bars, Graphviz, difflib, ... (tens of ms at start).

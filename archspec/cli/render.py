@@ -34,10 +34,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _write(path: Path, data: bytes) -> None:
-    write_atomic(path, data)
-
-
 def run(args: argparse.Namespace) -> int:
     target = args.out
     fmt = "dot" if target == "-" else Path(target).suffix.lower().lstrip(".") if target else "svg"
@@ -51,12 +47,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     path = Path(target or f"{net.name}{'_' + net.variant if net.variant else ''}.svg")
     if fmt == "dot":
-        _write(path, source.encode("utf-8"))
+        write_atomic(path, source)
         out.print(f"wrote {path} ({args.level} level)", markup=False)
         return EXIT_OK
     if not gv.have_dot():
         fallback = path.with_suffix(".dot")
-        _write(fallback, source.encode("utf-8"))
+        write_atomic(fallback, source)
         err.print(f"archspec: Graphviz `dot` is not on PATH, so no {fmt}: wrote {fallback}; {gv.INSTALL_HINT}", markup=False)
         return EXIT_FAILED
     try:
@@ -64,6 +60,6 @@ def run(args: argparse.Namespace) -> int:
     except gv.DotError as exc:
         err.print(f"archspec: {exc}", markup=False)
         return EXIT_FAILED
-    _write(path, data)
+    write_atomic(path, data)
     out.print(f"wrote {path} ({args.level} level, {len(data):,} bytes)", markup=False)
     return EXIT_OK
