@@ -1,7 +1,9 @@
 """Analysis of a layer graph, with no torch import: shapes, params, MACs, FLOPs and memory.
 
-Totals per layer, per block (the outermost block call) and per stage (stem, stage1…, head). The
-conventions are in ``archspec.costs``; activation memory counts each layer's output once, at fp32.
+Totals per layer, per block (the outermost block call) and per stage (stem, stage1…, head).
+Parameters and MACs are the op registry's (``archspec.layerops``); the ``flops`` and ``fvcore``
+columns are those counting conventions (``archspec.conventions``), read from the same per-op rules;
+activation memory counts each layer's output once, at fp32.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from dataclasses import asdict, dataclass, field
 from math import prod
 from typing import Any
 
-from archspec import costs
 from archspec.graph import Graph
+from archspec.layerops import Op
 
 BYTES_PER_ELEMENT = 4  # fp32
 
-CONVENTIONS = {
+# What each column counts, stated in every table and JSON document.
+COLUMNS = {
     "params": "trainable parameters (weights and biases, norm affine), buffers excluded",
     "macs": "multiply-accumulates of conv and linear layers, bias excluded (the papers' 'FLOPs')",
     "flops": "all floating-point ops, a MAC counted as 2, plus bias, norm, activation, pool, add, mul",
@@ -107,9 +110,9 @@ def analyze(g: Graph) -> Analysis:
         outer = block_of[parent.id]
         block_of[s.id] = outer if outer is not None else (s.id if s.kind == "block" else None)
     for n in g.nodes:
-        ins = [shapes[i] for i in n.inputs]
-        fl = costs.flops(n.op, n.attrs, ins, n.out, n.macs)
-        fv = costs.fvcore(n.op, n.attrs, ins, n.out, n.macs)
+        op = Op.of(n, shapes)
+        fl = sum(v for _, v in op.defn.count("flops", op, n.span))
+        fv = sum(v for _, v in op.defn.count("fvcore", op, n.span))
         acts = prod(n.out)
         peak = max(peak, acts)
         st = scopes[stage_of[n.scope]]

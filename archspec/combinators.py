@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from archspec import ir
-from archspec.errors import SpecError
+from archspec.errors import SpecError, shape_text
 from archspec.expr import as_float, as_int, as_word
-from archspec.ops import ACTIVATIONS, COMBINATORS, SHORTCUTS, bind, conv_out
+from archspec.layerops import NoAttrs
+from archspec.layerops.act import ALIASES as ACT_ALIASES
+from archspec.layerops.conv import ConvAttrs
+from archspec.layerops.droppath import DropPathAttrs
+from archspec.layerops.zeropad import ZeroPadAttrs
+from archspec.ops import ACTIVATIONS, COMBINATORS, NORMS, SHORTCUTS, bind, conv_out
+from archspec.primitives import add_act, add_norm
 
 if TYPE_CHECKING:
     from archspec.lower import Ctx, Lowerer, T
@@ -18,27 +24,23 @@ def lower(lw: Lowerer, st: ir.Compound, x: T, ctx: Ctx) -> T:
     return _LOWER[st.name](lw, st, a, x, ctx)
 
 
-def _fmt(shape: tuple[int, ...]) -> str:
-    return "×".join(str(d) for d in shape)
-
-
 def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     kind = as_word(*a["shortcut"], "shortcut", SHORTCUTS) if "shortcut" in a else "auto"
     p = as_float(*a["drop_path"], ctx.env, "drop_path", 0.0, 1.0) if "drop_path" in a else 0.0
-    sc_norm = as_word(*a["shortcut_norm"], "norm", ("bn", "none")) if "shortcut_norm" in a else lw.cfg.norm
+    sc_norm = as_word(*a["shortcut_norm"], "norm", NORMS) if "shortcut_norm" in a else lw.defaults.norm
     sid = lw.open_scope("residual", ctx.prefix, "residual", ctx.scope, st.span, {"shortcut": kind})
     inner = ctx.with_(scope=sid)
     y = lw.body(st.body, x, inner)
     same = y.shape == x.shape
     if kind == "none" or (kind == "when_same" and not same):
-        lw.scopes[sid].info["shortcut"] = "none"
+        lw.note(sid, shortcut="none")
         return y
     if len(y.shape) != 3 or len(x.shape) != 3:
         raise SpecError("a residual body must keep a C×H×W shape", st.span)
     if p > 0:
-        y = lw.add("droppath", [y], y.shape, {"p": p}, lw.alloc(ctx.prefix, "droppath"), inner, st.span)
+        y = lw.add("droppath", [y], DropPathAttrs(p), "droppath", inner, st.span)
     if same and kind != "projection":
-        lw.scopes[sid].info["shortcut"] = "identity"
+        lw.note(sid, shortcut="identity")
         sc = x
     else:
         s = _stride(x.shape, y.shape, st.span)
@@ -48,29 +50,18 @@ def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -
             if y.shape[0] < x.shape[0]:
                 raise SpecError(f"a zero-padding shortcut cannot shrink channels ({x.shape[0]} → {y.shape[0]})", st.span,
                                 hint="use shortcut=projection")
-            attrs = {"s": s, "pad": y.shape[0] - x.shape[0]}
-            sc = lw.add("zeropad", [x], y.shape, attrs, lw.alloc(sctx.prefix, "zeropad"), sctx, st.span)
+            sc = lw.add("zeropad", [x], ZeroPadAttrs(s, y.shape[0] - x.shape[0]), "zeropad", sctx, st.span)
         else:
-            attrs = {"in_c": x.shape[0], "out_c": y.shape[0], "k": 1, "s": s, "p": 0, "d": 1, "g": 1, "bias": sc_norm == "none"}
-            sc = lw.add("conv", [x], y.shape, attrs, lw.alloc(sctx.prefix, "conv"), sctx, st.span)
+            attrs = ConvAttrs(x.shape[0], y.shape[0], 1, s, 0, 1, 1, bias=sc_norm == "none")
+            sc = lw.add("conv", [x], attrs, "conv", sctx, st.span)
             if sc_norm != "none":
-                from archspec.primitives import _add_norm
-
-                sc = _add_norm(lw, sc, sc_norm, sctx, st.span)
-        lw.scopes[sid].info["shortcut"] = kind if kind != "auto" else "projection"
-    out = lw.add("add", [y, sc], y.shape, {}, lw.alloc(ctx.prefix, "add"), inner, st.span)
+                sc = add_norm(lw, sc, sc_norm, sctx, st.span)
+        lw.note(sid, shortcut=kind if kind != "auto" else "projection")
+    out = lw.add("add", [y, sc], NoAttrs(), "add", inner, st.span)
     if "act" in a:  # the activation after the addition, said on the residual itself
         kind = as_word(*a["act"], "activation", ACTIVATIONS)
         if kind != "none":
-            out = lw.add(
-                "act",
-                [out],
-                out.shape,
-                {"kind": "silu" if kind == "swish" else kind},
-                lw.alloc(ctx.prefix, "act"),
-                inner,
-                st.span,
-            )
+            out = add_act(lw, out, ACT_ALIASES.get(kind, kind), inner, st.span)
     return out
 
 
@@ -78,7 +69,7 @@ def _stride(xs: tuple[int, ...], ys: tuple[int, ...], span: ir.Span | None) -> i
     """The stride a 1×1 shortcut needs to match the body's output size."""
     s = max(1, -(-xs[1] // ys[1]))
     if conv_out(xs[1], 1, s, 0) != ys[1] or conv_out(xs[2], 1, s, 0) != ys[2]:
-        raise SpecError(f"the residual body turns {_fmt(xs)} into {_fmt(ys)}; no 1×1 shortcut matches that", span,
+        raise SpecError(f"the residual body turns {shape_text(xs)} into {shape_text(ys)}; no 1×1 shortcut matches that", span,
                         hint="the body must keep the map size or divide it by a whole stride")
     return s
 
@@ -104,8 +95,7 @@ def _concat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> 
         outs.append(y)
     if not outs:
         raise SpecError("`concat:` needs at least one `branch:`", st.span)
-    c = sum(t.shape[0] for t in outs)
-    return lw.add("concat", outs, (c, *outs[0].shape[1:]), {}, lw.alloc(ctx.prefix, "concat"), ctx.with_(scope=sid), st.span)
+    return lw.add("concat", outs, NoAttrs(), "concat", ctx.with_(scope=sid), st.span)
 
 
 def _scale(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -113,17 +103,16 @@ def _scale(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T
     inner = ctx.with_(scope=sid)
     g = lw.body(st.body, x, inner)
     if len(g.shape) != 3 or g.shape[0] != x.shape[0] or g.shape[1:] not in ((1, 1), x.shape[1:]):
-        raise SpecError(f"`scale:` multiplies a {_fmt(x.shape)} input by its body's output, which is {_fmt(g.shape)}",
+        raise SpecError(f"`scale:` multiplies a {shape_text(x.shape)} input by its body's output, which is {shape_text(g.shape)}",
                         st.span, hint=f"the body must end with {x.shape[0]} channels (1×1 or the same size)")
-    return lw.add("mul", [x, g], x.shape, {}, lw.alloc(ctx.prefix, "mul"), inner, st.span)
+    return lw.add("mul", [x, g], NoAttrs(), "mul", inner, st.span)
 
 
 def _count(lw: Lowerer, a: dict[str, Any], st: ir.Compound, ctx: Ctx) -> int:
     if "n" not in a:
         raise SpecError(f"`{st.name}` needs a count", st.span, hint=f"e.g. `{st.name} 3:`")
     n = as_int(*a["n"], ctx.env, f"{st.name} count")
-    if n > lw.budget.max_nodes:
-        raise SpecError(f"{n:,} repeats is over the budget of {lw.budget.max_nodes:,} layers", a["n"][1])
+    lw.check_repeats(n, a["n"][1])
     return n
 
 
@@ -132,31 +121,32 @@ def _repeat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> 
     name = lw.alloc(ctx.prefix, "repeat")
     sid = lw.open_scope("repeat", name, "repeat", ctx.scope, st.span, {"repeats": n})
     for i in range(n):
-        before = len(lw.nodes), lw.steps
+        before = lw.mark()
         x = lw.body(st.body, x, ctx.with_(prefix=f"{name}.{i}", scope=sid))
         if i == 1:
-            lw.check_loop(n, 2, *before, st.span)
+            lw.check_loop(n, 2, before, st.span)
     return x
 
 
 def _dense(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     n = _count(lw, a, st, ctx)
     if len(x.shape) != 3:  # dense connectivity concatenates feature maps
-        raise SpecError(f"`dense` needs a C×H×W input, got {_fmt(x.shape)}", st.span, hint="put it before `flatten` / `fc`")
+        raise SpecError(f"`dense` needs a C×H×W input, got {shape_text(x.shape)}", st.span, hint="put it before `flatten` / `fc`")
     name = lw.alloc(ctx.prefix, "dense")
     sid = lw.open_scope("dense", name, "dense", ctx.scope, st.span, {"layers": n, "in_c": x.shape[0]})
     for i in range(n):
-        before = len(lw.nodes), lw.steps
+        before = lw.mark()
         inner = ctx.with_(prefix=f"{name}.{i}", scope=sid)
         y = lw.body(st.body, x, inner)
         if len(y.shape) != 3 or y.shape[1:] != x.shape[1:]:
-            raise SpecError(f"a dense layer must keep the map size ({x.shape[1]}×{x.shape[2]}), got {_fmt(y.shape)}", st.span)
+            raise SpecError(f"a dense layer must keep the map size ({x.shape[1]}×{x.shape[2]}), got {shape_text(y.shape)}",
+                            st.span)
         if i == 0:
-            lw.scopes[sid].info["growth"] = y.shape[0]
-        x = lw.add("concat", [x, y], (x.shape[0] + y.shape[0], *x.shape[1:]), {}, f"{name}.{i}.concat", inner, st.span)
+            lw.note(sid, growth=y.shape[0])
+        x = lw.add_at("concat", [x, y], NoAttrs(), f"{name}.{i}.concat", inner, st.span)
         if i == 1:
-            lw.check_loop(n, 2, *before, st.span)
-    lw.scopes[sid].info["out_c"] = x.shape[0]
+            lw.check_loop(n, 2, before, st.span)
+    lw.note(sid, out_c=x.shape[0])
     return x
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from archspec.layerops import get
+
 if TYPE_CHECKING:
     from archspec.network import Network
 
@@ -21,8 +23,8 @@ def stage_facts(net: Network) -> dict[str, dict[str, Any]]:
     scopes = {s.name: s for s in g.scopes if s.kind == "stage"}
     widths: dict[str, list[int]] = {}
     for layer in net.layers:
-        if layer.op in ("conv", "linear"):
-            w = layer.attrs["out_c"] if layer.op == "conv" else layer.attrs["out_f"]
+        if get(layer.op).kind in ("conv", "linear"):
+            w = layer.out[0]
             widths.setdefault(layer.stage, [])
             if w not in widths[layer.stage]:
                 widths[layer.stage].append(w)
@@ -34,7 +36,7 @@ def stage_facts(net: Network) -> dict[str, dict[str, Any]]:
         labels = list(dict.fromkeys(b.label for b in blocks))
         # Rounded: an odd size halves to a ceiling (75 → 38 is a stride of 2).
         stride = max(1, round(prev[1] / t.out[1])) if len(t.out) == 3 and len(prev) == 3 else None
-        layers = sum(1 for layer in net.layers if layer.stage == t.name and layer.op in ("conv", "linear"))
+        layers = sum(1 for layer in net.layers if layer.stage == t.name and get(layer.op).kind in ("conv", "linear"))
         facts[t.name] = {
             "block": ",".join(labels) if labels else "",
             "depth": len(blocks) if blocks else layers,

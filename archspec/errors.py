@@ -92,3 +92,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """A shape as messages write it: ``64×56×56``."""
+    return "×".join(str(d) for d in shape)

@@ -14,6 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from archspec.fmt import float_text as _float
 from archspec.graph import Graph, Node, Scope
+from archspec.layerops import Defaults
+from archspec.layerops.act import Act
+from archspec.layerops.add import Add
+from archspec.layerops.concat import Concat
+from archspec.layerops.droppath import DropPath
+from archspec.layerops.mul import Mul
+from archspec.layerops.norm import Norm
 
 if TYPE_CHECKING:
     from archspec.network import Network
@@ -31,6 +38,7 @@ class _Expander:
     def __init__(self, net: Network) -> None:
         self.g: Graph = net.graph
         self.cfg = net.config
+        self.defaults = Defaults(self.cfg.act, self.cfg.norm, self.cfg.norm_eps, self.cfg.norm_momentum)
         self.out: list[str] = []
         self.nodes_of: dict[int, list[Node]] = {s.id: [] for s in self.g.scopes}
         for n in self.g.nodes:
@@ -67,12 +75,12 @@ class _Expander:
                     self.body(self.items(b), indent + 2)
         elif s.kind == "scale":
             self.emit(indent, "scale:")
-            self.body([it for it in self.items(s) if not (isinstance(it, Node) and it.op == "mul")], indent + 1)
+            self.body([it for it in self.items(s) if not _is(it, Mul)], indent + 1)
         elif s.kind == "dense":
             # The body of the first layer stands for all: the layers differ only in their input width.
             first = f"{s.name}.0"
             body = [it for it in self.items(s) if (it.name == first or it.name.startswith(first + "."))
-                    and not (isinstance(it, Node) and it.op == "concat")]
+                    and not _is(it, Concat)]
             self.emit(indent, f"dense {s.info['layers']}:")
             self.body(body, indent + 1)
         elif s.kind == "repeat":
@@ -89,18 +97,18 @@ class _Expander:
     def residual(self, s: Scope, indent: int) -> None:
         kind = s.info.get("shortcut", "auto")
         items = self.items(s)
-        adds = {it.id for it in items if isinstance(it, Node) and it.op == "add"}
-        after = [it for it in items if isinstance(it, Node) and it.op == "act" and it.inputs[0] in adds]  # `act=` on the residual
-        body = [it for it in items if not (isinstance(it, Node) and it.op in ("add", "droppath")) and not
+        adds = {it.id for it in items if _is(it, Add)}
+        after = [it for it in items if _is(it, Act) and it.inputs[0] in adds]  # `act=` on the residual
+        body = [it for it in items if not (_is(it, Add) or _is(it, DropPath)) and not
                 (isinstance(it, Scope) and it.kind == "shortcut") and it not in after]
         head = "residual shortcut=" + {"identity": "auto"}.get(kind, kind)
         if after:
-            head += f" act={after[0].attrs['kind']}"
-        drop = [it for it in items if isinstance(it, Node) and it.op == "droppath"]
+            head += f" act={after[0].attrs.kind}"
+        drop = [it for it in items if _is(it, DropPath)]
         if drop:
-            head += f" drop_path={_num(drop[0].attrs['p'])}"
+            head += f" drop_path={_num(drop[0].attrs.p)}"
         sc = next((it for it in items if isinstance(it, Scope) and it.kind == "shortcut"), None)
-        if kind == "projection" and sc is not None and not any(n.op == "norm" for n in self.nodes_of[sc.id]):
+        if kind == "projection" and sc is not None and not any(_is(n, Norm) for n in self.nodes_of[sc.id]):
             head += " shortcut_norm=none"
         self.emit(indent, head + ":")
         self.body(body, indent + 1)
@@ -126,62 +134,17 @@ class _Expander:
         return used
 
     def node(self, n: Node, after: list[Node]) -> tuple[str, int]:
-        a, cfg = n.attrs, self.cfg
-        if n.op in ("conv", "linear"):
-            norm = act = None
-            rest = list(after)
-            if n.op == "conv" and rest and rest[0].op == "norm" and _follows(rest[0], n):
-                norm = rest.pop(0)
-            prev = norm or n
-            if rest and rest[0].op == "act" and _follows(rest[0], prev):
-                act = rest[0]
-            if n.op == "linear":
-                words = [f"fc {a['out_f']}"] + ([] if a["bias"] else ["bias=false"])
-                words += [f"act={act.attrs['kind']}"] if act else []
-                return " ".join(words), 1 + (act is not None)
-            words = [f"conv {a['out_c']} k{a['k']}"]
-            words += [f"s{a['s']}"] if a["s"] != 1 else []
-            words += [f"p{a['p']}"] if a["p"] != a["d"] * (a["k"] - 1) // 2 else []
-            words += [f"d{a['d']}"] if a["d"] != 1 else []
-            words += [f"groups={a['g']}"] if a["g"] != 1 else []
-            if a["bias"] != (norm is None):
-                words.append("bias" if a["bias"] else "bias=false")
-            norm_kind = norm.attrs["kind"] if norm is not None else "none"
-            words += [f"norm={norm_kind}"] if norm_kind != cfg.norm else []
-            kind = act.attrs["kind"] if act else "none"
-            words += [f"act={kind}"] if kind != cfg.act else []
-            return " ".join(words), 1 + (norm is not None) + (act is not None)
-        if n.op == "norm":
-            extra = [f"eps={_num(a['eps'])}"] if a["eps"] != cfg.bn_eps else []
-            extra += [f"momentum={_num(a['momentum'])}"] if a["momentum"] != cfg.bn_momentum else []
-            kind = [a["kind"]] if a["kind"] != cfg.norm else []
-            return " ".join(["norm", *kind, *extra]), 1
-        if n.op == "act":
-            return "act" if a["kind"] == cfg.act else f"act {a['kind']}", 1
-        if n.op in ("maxpool", "avgpool"):
-            if a.get("global"):
-                return f"{n.op} global", 1
-            if a.get("adaptive"):
-                return f"{n.op} size={a['size']}", 1
-            words = [n.op, f"k{a['k']}"] + ([f"s{a['s']}"] if a["s"] != a["k"] else [])
-            words += ([f"p{a['p']}"] if a["p"] else []) + (["ceil"] if a["ceil"] else [])
-            return " ".join(words), 1
-        if n.op == "dropout":
-            return f"dropout {_num(a['p'])}", 1
-        if n.op == "flatten":
-            return "flatten", 1
-        if n.op in ("add", "mul", "concat", "droppath", "zeropad"):
-            return "", 1  # written by their combinator
-        raise NotImplementedError(f"`archspec expand` cannot write a `{n.op}` node yet ({n.name})")
+        """The op's own statement (``layerops``), and how many nodes it covers."""
+        return n.defn.expand(n, after, self.defaults)
 
 
 def _segment(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
-def _follows(n: Node, prev: Node) -> bool:
-    """``n`` came from the same statement as ``prev`` and reads its output (a conv's norm and act)."""
-    return n.inputs == (prev.id,) and n.span is not None and n.span == prev.span and n.scope == prev.scope
+def _is(it: Any, op: type) -> bool:
+    """Whether an item is a node of the op ``op`` (the combinators' own ops: add, mul, concat, …)."""
+    return isinstance(it, Node) and isinstance(it.defn, op)
 
 
 def expand(net: Network) -> str:
@@ -195,7 +158,7 @@ def expand(net: Network) -> str:
         f"# every number resolved ({knobs}, input {'x'.join(map(str, net.input))}).",
         f"network {spec.name}" + (f' "{spec.description}"' if spec.description else ""),
         f"input {'x'.join(map(str, net.input))}",
-        f"defaults: norm={cfg.norm} act={cfg.act} bn_eps={_num(cfg.bn_eps)} bn_momentum={_num(cfg.bn_momentum)}",
+        f"defaults: norm={cfg.norm} act={cfg.act} norm_eps={_num(cfg.norm_eps)} norm_momentum={_num(cfg.norm_momentum)}",
     ]
     for sid in e.g.scopes[0].children:
         s = e.g.scopes[sid]

@@ -11,23 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archspec.ir import Span
-
-# Kinds of ops, for colouring and counting.
-OP_KINDS = {
-    "conv": "conv",
-    "linear": "linear",
-    "norm": "norm",
-    "act": "act",
-    "maxpool": "pool",
-    "avgpool": "pool",
-    "dropout": "reg",
-    "droppath": "reg",
-    "flatten": "reshape",
-    "add": "merge",
-    "concat": "merge",
-    "mul": "merge",
-    "zeropad": "reshape",
-}
+from archspec.layerops import OpDef, get
 
 
 @dataclass(slots=True)
@@ -39,15 +23,20 @@ class Node:
     op: str
     inputs: tuple[int, ...]  # node ids; -1 is the network input
     out: tuple[int, ...]
-    attrs: dict[str, Any]
+    attrs: Any  # the op's typed attributes (``archspec.layerops``)
     scope: int  # innermost scope id
     span: Span | None = None
     params: int = 0
     macs: int = 0
 
     @property
+    def defn(self) -> OpDef:
+        """The op's definition in the registry."""
+        return get(self.op)
+
+    @property
     def kind(self) -> str:
-        return OP_KINDS[self.op]
+        return get(self.op).kind
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,7 +45,7 @@ class Node:
             "op": self.op,
             "inputs": list(self.inputs),
             "out": list(self.out),
-            "attrs": dict(self.attrs),
+            "attrs": self.attrs.to_dict(),
             "scope": self.scope,
             "params": self.params,
             "macs": self.macs,

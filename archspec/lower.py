@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from math import prod
 from typing import Any
 
-from archspec import combinators, costs, ir, primitives
-from archspec.errors import SpecError, did_you_mean
+from archspec import combinators, ir, primitives
+from archspec.errors import SpecError, did_you_mean, shape_text
 from archspec.expr import Env, Evaluator, Shape, as_int
 from archspec.graph import Graph, Node, Scope
+from archspec.layerops import Attrs, Defaults, get
 from archspec.ops import COMBINATORS, OPS, OpSchema, bind
 from archspec.scaling import Config
 
@@ -51,7 +52,13 @@ class Ctx:
 
 
 class Lowerer:
-    """Holds the graph under construction; see ``lower()``."""
+    """Holds the graph under construction; see ``lower()``.
+
+    Primitives (``primitives.py``) and combinators (``combinators.py``) use its interface: ``add`` /
+    ``add_at`` (a node), ``alloc`` / ``claim`` (names), ``open_scope`` / ``note`` (the hierarchy),
+    ``body`` / ``eval`` (statements and expressions), ``mark`` / ``check_loop`` / ``check_repeats``
+    (the budget), ``defaults`` and ``scale_width`` (the spec's settings, read only).
+    """
 
     def __init__(self, spec: ir.Spec, blocks: dict[str, ir.BlockDef], cfg: Config, budget: Budget) -> None:
         self.spec = spec
@@ -103,21 +110,40 @@ class Lowerer:
         self.scopes[parent].children.append(sid)
         return sid
 
-    def add(
-        self, op: str, inputs: list[T], out: tuple[int, ...], attrs: dict[str, Any], name: str, ctx: Ctx, span: ir.Span | None
-    ) -> T:
-        """Append a node after checking every size against the budget."""
+    def note(self, sid: int, **info: Any) -> None:
+        """Record resolved facts on a scope (a residual's shortcut kind, a dense block's growth)."""
+        self.scopes[sid].info.update(info)
+
+    @property
+    def defaults(self) -> Defaults:
+        """What an op statement may leave unsaid: the spec's norm, activation, norm eps and momentum."""
+        c = self.cfg
+        return Defaults(c.act, c.norm, c.norm_eps, c.norm_momentum)
+
+    def scale_width(self, c: int) -> int:
+        """A literal width under α and the rounding policy."""
+        return self.cfg.scale_width(c)
+
+    def add(self, op: str, inputs: list[T], attrs: Attrs, base: str, ctx: Ctx, span: ir.Span | None) -> T:
+        """Append a node of ``op`` named ``base1``, ``base2``, … under the context's prefix."""
+        return self.add_at(op, inputs, attrs, self.alloc(ctx.prefix, base), ctx, span)
+
+    def add_at(self, op: str, inputs: list[T], attrs: Attrs, name: str, ctx: Ctx, span: ir.Span | None) -> T:
+        """Append a node at the path ``name``, its shape, parameters and MACs from the op registry,
+        after checking every size against the budget."""
         b = self.budget
         if len(self.nodes) >= b.max_nodes:
             raise SpecError(f"the network has more than {b.max_nodes:,} layers", span, hint="raise the budget with --max-layers")
+        defn = get(op)
+        ins = [t.shape for t in inputs]
+        out = defn.shape(attrs, ins)
         if any(d < 1 for d in out):
-            raise SpecError(f"`{op}` leaves an empty output {_fmt(out)}", span)
+            raise SpecError(f"`{op}` leaves an empty output {shape_text(out)}", span)
         elements = prod(out)
         if elements > b.max_layer_elements:
             raise SpecError(f"`{name}` outputs {elements:,} values per sample, over the budget of {b.max_layer_elements:,}",
                             span, hint="raise it with --max-activations, or check the input size and widths")
-        ins = [t.shape for t in inputs]
-        params, macs = costs.params_macs(op, attrs, ins, out)
+        params, macs = defn.params(attrs, ins, out), defn.macs(attrs, ins, out)
         self.total_params += params
         self.total_elements += elements
         if self.total_params > b.max_params:
@@ -138,14 +164,23 @@ class Lowerer:
             raise SpecError(f"expanding the network takes more than {self.max_steps:,} steps", span,
                             hint="a loop or block nesting too large; raise the budget with --max-layers")
 
-    def check_loop(self, n: int, done: int, nodes_before: int, steps_before: int, span: ir.Span | None) -> None:
+    def mark(self) -> tuple[int, int]:
+        """Where the lowering stands (nodes, steps): take one before a repetition, for ``check_loop``."""
+        return len(self.nodes), self.steps
+
+    def check_repeats(self, n: int, span: ir.Span | None) -> None:
+        """Refuse a repeat count that alone is over the layer budget."""
+        if n > self.budget.max_nodes:
+            raise SpecError(f"{n:,} repeats is over the budget of {self.budget.max_nodes:,} layers", span)
+
+    def check_loop(self, n: int, done: int, mark: tuple[int, int], span: ir.Span | None) -> None:
         """After ``done`` of ``n`` repetitions, refuse at once if repeating the last would pass the budget.
 
         The last repetition stands for the rest (the first of a stage may carry a stride or a
         projection the others do not), so nothing past the budget is ever built.
         """
         left = n - done
-        nodes, steps = len(self.nodes) - nodes_before, self.steps - steps_before
+        nodes, steps = len(self.nodes) - mark[0], self.steps - mark[1]
         if len(self.nodes) + nodes * left > self.budget.max_nodes:
             raise SpecError(f"the network has more than {self.budget.max_nodes:,} layers ({n:,} repeats of {nodes:,})", span,
                             hint="raise the budget with --max-layers")
@@ -161,9 +196,9 @@ class Lowerer:
     def run(self) -> Graph:
         x = T(-1, self.cfg.input)
         if min(x.shape) < 1:
-            raise SpecError(f"the input {_fmt(x.shape)} is empty", self.spec.input_span)
+            raise SpecError(f"the input {shape_text(x.shape)} is empty", self.spec.input_span)
         if prod(x.shape) > self.budget.max_layer_elements:
-            raise SpecError(f"the input {_fmt(x.shape)} is over the budget of {self.budget.max_layer_elements:,} values",
+            raise SpecError(f"the input {shape_text(x.shape)} is over the budget of {self.budget.max_layer_elements:,} values",
                             self.spec.input_span, hint="raise it with --max-activations, or check the input size")
         env = self.cfg.globals
         stage_no = 0
@@ -191,8 +226,7 @@ class Lowerer:
 
     def _section_info(self, sid: int, first: int) -> dict[str, Any]:
         """What a stem/head/stage section resolved to: its own layers' widths and its block calls."""
-        widths = [n.attrs["out_c"] if n.op == "conv" else n.attrs["out_f"]
-                  for n in self.nodes[first:] if n.scope == sid and n.op in ("conv", "linear")]
+        widths = [n.out[0] for n in self.nodes[first:] if n.scope == sid and n.kind in ("conv", "linear")]
         calls = [self._call_summary(self.scopes[c]) for c in self.scopes[sid].children if self.scopes[c].kind == "block"]
         info: dict[str, Any] = {}
         if widths:
@@ -212,8 +246,7 @@ class Lowerer:
         for a in row.args:
             if a.key == "x":
                 n = as_int(self.eval(a.value, env), a.span, env, "repeat count")
-                if n > self.budget.max_nodes:
-                    raise SpecError(f"{n:,} repeats is over the budget of {self.budget.max_nodes:,} layers", a.span)
+                self.check_repeats(n, a.span)
                 n = self.cfg.scale_depth(n)
                 if n > self.budget.max_nodes:
                     raise SpecError(f"{n:,} repeats (depth-scaled) is over the budget of {self.budget.max_nodes:,} layers",
@@ -221,17 +254,18 @@ class Lowerer:
                 return n
         return 1
 
-    def stage_row(self, part: ir.Stages, row: ir.Row, name: str, x: T, env: Env, index: list[int], total: int) -> T:
+    def stage_row(self, part: ir.Stages, row: ir.Row, name: str, x: T, outer: Env, index: list[int], total: int) -> T:
         bdef = self.block_def(part.block, part.block_span or part.span)
-        n = self._row_repeats(part, row, env)
+        n = self._row_repeats(part, row, outer)
         sid = self.open_scope("stage", name, name, 0, row.span, {"block": bdef.name, "repeats": n})
-        ctx = Ctx(name, sid, env, False)
+        ctx = Ctx(name, sid, outer, False)
         self.where = row.span
         for i in range(n):
-            before = len(self.nodes), self.steps
+            before = self.mark()
             # Arguments are bound per block, so they may use `block_index` / `num_blocks`
-            # (EfficientNet's stochastic depth grows linearly with the block's index).
-            env.values["block_index"], env.values["num_blocks"] = index[0], total
+            # (EfficientNet's stochastic depth grows linearly with the block's index): in an
+            # environment of the row's own, so the spec's globals are never changed.
+            env = outer.child({"block_index": index[0], "num_blocks": total})
             row_args = [a for a in row.args if a.key != "x"]
             base = self.bind_block(bdef, part.args, env, part.span, allow_positional=True)
             given = self.bind_block(bdef, row_args, env, row.span, allow_positional=True)
@@ -247,9 +281,7 @@ class Lowerer:
                     self.scopes[sid].info.setdefault(k, v)
             index[0] += 1
             if i == 1:
-                self.check_loop(n, 2, *before, row.span)
-        env.values.pop("block_index", None)
-        env.values.pop("num_blocks", None)
+                self.check_loop(n, 2, before, row.span)
         return x
 
     def _enclosing_block(self, scope: int) -> int | None:
@@ -326,7 +358,7 @@ class Lowerer:
         """α (and φ's width) on the width parameters (`c`, `name: width`) written as plain numbers."""
         pnames = [p.name for p in bdef.params]
         for p in bdef.params:
-            if p.width and p.name in args and _literal_arg(written, pnames, p.name):
+            if p.width and p.name in args and literal_arg(written, pnames, p.name):
                 v, s = args[p.name]
                 args[p.name] = (self.cfg.scale_width(as_int(v, s, env, "width")), s)
         return args
@@ -341,7 +373,7 @@ class Lowerer:
             raise SpecError(f"blocks nested more than {MAX_BLOCK_DEPTH} deep", span)
         self.step(span)
         if len(x.shape) != 3:
-            raise SpecError(f"block `{bdef.name}` needs a C×H×W input, got {_fmt(x.shape)}", span)
+            raise SpecError(f"block `{bdef.name}` needs a C×H×W input, got {shape_text(x.shape)}", span)
         env = self.cfg.globals.child({"in": Shape(*x.shape)})
         for p in bdef.params:
             if p.name in args:
@@ -386,7 +418,7 @@ def _short(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def _literal_arg(args: list[ir.Arg], pnames: list[str], key: str) -> bool:
+def literal_arg(args: list[ir.Arg], pnames: list[str], key: str) -> bool:
     """Whether the argument for ``key`` is written as a plain number (so α applies to it)."""
     pos = 0
     for a in args:
@@ -414,10 +446,6 @@ def _word_span(span: ir.Span | None, word: str) -> ir.Span | None:
     if span is None:
         return None
     return ir.Span(line=span.line, col=span.col, end_line=span.line, end_col=span.col + len(word))
-
-
-def _fmt(shape: tuple[int, ...]) -> str:
-    return "×".join(str(d) for d in shape)
 
 
 def lower(spec: ir.Spec, blocks: dict[str, ir.BlockDef], cfg: Config, budget: Budget | None = None) -> Graph:

@@ -7,10 +7,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archspec import cache, conventions, ir
-from archspec.analysis import CONVENTIONS, Analysis, Layer, Totals, analyze
+from archspec.analysis import COLUMNS, Analysis, Layer, Totals, analyze
 from archspec.collector import paused
 from archspec.conventions.memory import Memory, estimate, layer_saved_bytes
 from archspec.errors import SpecError, did_you_mean
@@ -18,6 +18,9 @@ from archspec.graph import Graph
 from archspec.lower import Budget, lower
 from archspec.parse import MAX_SOURCE_BYTES, parse
 from archspec.scaling import Config, resolve
+
+if TYPE_CHECKING:
+    from archspec.backends.target import Target
 
 
 @functools.cache
@@ -112,6 +115,11 @@ class Network:
         return self.spec.name
 
     @property
+    def title(self) -> str:
+        """The spec's description, or its name."""
+        return self.spec.description or self.spec.name
+
+    @property
     def variant(self) -> str | None:
         return self.config.variant
 
@@ -173,6 +181,22 @@ class Network:
         """Parameter, activation, torchinfo and training memory at a batch size and dtype."""
         return estimate(self.graph, self.params, batch, dtype, device)
 
+    # backends (archspec.backends): each reads the target, never the Network
+    @functools.cached_property
+    def target(self) -> Target:
+        """What backends read: the layer graph, its analysis, and the spec that names them."""
+        from archspec.backends.target import Target
+
+        return Target(self.graph, self.analysis, self.spec, self.variant, self.source,
+                      lambda: self.to_dict(per_layer=True))
+
+    def emit(self, name: str, module: Any = None) -> dict[str, str | bytes]:
+        """Every file one backend makes (``archspec.backends.BACKENDS``: json, svg, dot, py, onnx, …),
+        file name → contents. ``module``: an already built torch module for the exporting backends."""
+        from archspec.backends import get
+
+        return {file: make() for file, make in get(name).files(self.target, module).items()}
+
     def to_torch(self, *, weights: Any = None, fuse: bool = False, **kwargs: Any) -> Any:
         """The network as a ``torch.nn.Module`` (see ``archspec.backends.torch.build``).
 
@@ -180,42 +204,33 @@ class Network:
         shape checks. ``fuse=True``: an inference module (eval mode) with each BatchNorm folded into
         the conv before it and identities dropped.
         """
-        from archspec.backends.torch import build
+        from archspec.backends.torch import module
 
-        module = build(self.graph, **kwargs)
-        if weights is not None:
-            from archspec.backends.weights import load_weights
-
-            load_weights(module, weights)
-        if fuse:
-            from archspec.backends.fuse import fuse as fuse_module
-
-            module = fuse_module(module)
-        return module
+        return module(self.graph, weights=weights, fuse=fuse, **kwargs)
 
     def to_python(self) -> str:
         """A standalone PyTorch source file whose model has the compiled module's state_dict keys."""
         from archspec.backends.pysource import generate
 
-        return generate(self)
+        return generate(self.target)
 
     def to_onnx(self, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> bytes:
         """The compiled module exported to ONNX (see ``archspec.backends.onnx.export``)."""
         from archspec.backends.onnx import export
 
-        return export(self, path, **kwargs)
+        return export(self.target, path, **kwargs)
 
     def to_torchscript(self, **kwargs: Any) -> Any:
         """The compiled module as a TorchScript ``ScriptModule``."""
         from archspec.backends.export import torchscript
 
-        return torchscript(self, **kwargs)
+        return torchscript(self.target, **kwargs)
 
     def to_exported(self, **kwargs: Any) -> Any:
         """The compiled module as a ``torch.export.ExportedProgram``."""
         from archspec.backends.export import exported
 
-        return exported(self, **kwargs)
+        return exported(self.target, **kwargs)
 
     def to_json(self, part: str = "spec") -> str:
         """``spec``: the spec IR (``archspec.load`` reads it back); ``graph``: the layer graph."""
@@ -248,7 +263,7 @@ class Network:
         """The diagram as Graphviz DOT text: ``level`` stage, block or layer (``archspec.backends.graphviz``)."""
         from archspec.backends.graphviz import to_dot
 
-        return to_dot(self, level, rankdir, theme)
+        return to_dot(self.target, level, rankdir, theme)
 
     def _repr_svg_(self) -> str | None:
         """The block-level diagram, for Jupyter; None without Graphviz, so the text repr shows instead."""
@@ -256,7 +271,7 @@ class Network:
 
         if not graphviz.have_dot():
             return None
-        return graphviz.render_bytes(self, "svg", level="block").decode("utf-8")
+        return graphviz.render_bytes(self.target, "svg", level="block").decode("utf-8")
 
     def to_dict(self, per_layer: bool = True) -> dict[str, Any]:
         """The analysis as plain data (what ``archspec analyze --json`` prints)."""
@@ -272,7 +287,7 @@ class Network:
             "activations": self.activations,
             "activation_bytes": self.activations * 4,
             "peak_activations": self.analysis.peak_activations,
-            "conventions": CONVENTIONS,
+            "conventions": COLUMNS,
             "knobs": {k: round(v, 6) for k, v in self.config.knobs.items()},
             "rounding": {"divisor": self.config.rounding.divisor, "min": self.config.rounding.min,
                          "guard": self.config.rounding.guard, "mode": self.config.rounding.mode,

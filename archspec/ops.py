@@ -1,21 +1,22 @@
-"""The primitive ops of the language: their arguments, and the shape each one produces.
+"""How the language writes its op statements and combinators: their arguments.
 
 An op statement (``conv 64 k3 s2``) is bound against its ``OpSchema`` (positional names, keys and
 aliases, one-letter shorthands, bare-word flags) and then turned into layer-graph nodes by the
-lowering. Shape arithmetic lives here so every backend agrees on it.
+lowering (``primitives.py``). What each layer-graph op *is* lives in the op registry, ``layerops/``.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from archspec import ir
 from archspec.errors import SpecError, did_you_mean
+from archspec.layerops import conv_out
+from archspec.layerops.act import NAMES as ACTIVATIONS
+from archspec.layerops.norm import NAMES as NORMS
 
-ACTIVATIONS = ("relu", "relu6", "silu", "swish", "sigmoid", "hardswish", "hardsigmoid", "gelu", "tanh", "leaky_relu", "none")
-NORMS = ("bn", "none")
+__all__ = ["ACTIVATIONS", "COMBINATORS", "NORMS", "OPS", "SHORTCUTS", "OpSchema", "bind", "conv_out"]
 
 
 @dataclass(frozen=True)
@@ -120,14 +121,3 @@ def bind(
             raise SpecError(f"`{key}` given twice to `{name}`", a.span)
         out[key] = (value, a.span)
     return out
-
-
-def conv_out(size: int, k: int, s: int, p: int, d: int = 1, ceil: bool = False) -> int:
-    """Output length of a conv or pool along one axis (PyTorch's formula, ceil mode included)."""
-    span = size + 2 * p - d * (k - 1) - 1
-    if ceil:
-        out = math.ceil(span / s) + 1
-        if (out - 1) * s >= size + p:  # the last window must start inside the input or left padding
-            out -= 1
-        return out
-    return span // s + 1

@@ -7,12 +7,18 @@ from typing import TYPE_CHECKING, Any
 from archspec import ir
 from archspec.errors import SpecError
 from archspec.expr import as_bool, as_float, as_int, as_word
+from archspec.layerops.act import ALIASES as ACT_ALIASES
+from archspec.layerops.act import ActAttrs
+from archspec.layerops.base import NoAttrs
+from archspec.layerops.conv import ConvAttrs
+from archspec.layerops.dropout import DropoutAttrs
+from archspec.layerops.linear import LinearAttrs
+from archspec.layerops.norm import NormAttrs
+from archspec.layerops.pool import PoolAttrs
 from archspec.ops import ACTIVATIONS, NORMS, OPS, bind, conv_out
 
 if TYPE_CHECKING:
     from archspec.lower import Ctx, Lowerer, T
-
-_ACT_ALIAS = {"swish": "silu"}
 
 
 def lower_op(lw: Lowerer, st: ir.Call, x: T, ctx: Ctx) -> T:
@@ -36,7 +42,7 @@ def _get(a: dict[str, Any], key: str, default: Any) -> tuple[Any, ir.Span | None
 def _act_kind(lw: Lowerer, a: dict[str, Any], key: str, default: str, ctx: Ctx, span: ir.Span | None) -> str:
     v, s = _get(a, key, default)
     kind = as_word(v, s or span, "activation", ACTIVATIONS)
-    return _ACT_ALIAS.get(kind, kind)
+    return ACT_ALIASES.get(kind, kind)
 
 
 def _norm_kind(a: dict[str, Any], key: str, default: str, span: ir.Span | None) -> str:
@@ -53,7 +59,7 @@ def _conv(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     env = ctx.env
     c = as_int(*a["c"], env, "output channels")
     if ctx.top and _literal(st, "c"):
-        c = lw.cfg.scale_width(c)
+        c = lw.scale_width(c)
     k = as_int(*a["k"], env, "kernel size")
     s = as_int(*_get(a, "s", 1), env, "stride")
     d = as_int(*_get(a, "d", 1), env, "dilation")
@@ -63,28 +69,33 @@ def _conv(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         culprit = a["g"][1] if "g" in a else st.span
         raise SpecError(f"groups={g} does not divide the channels ({c_in} in, {c} out)", culprit,
                         hint=f"the input here has {c_in} channels")
-    oh, ow = conv_out(h, k, s, p, d), conv_out(w, k, s, p, d)
-    if oh < 1 or ow < 1:
+    if conv_out(h, k, s, p, d) < 1 or conv_out(w, k, s, p, d) < 1:
         raise SpecError(f"a {k}×{k} conv with stride {s} leaves a map smaller than 1×1 (input {h}×{w})", st.span,
                         hint="the input is too small for this kernel/stride; use a larger input or fewer downsamplings")
-    norm = _norm_kind(a, "norm", lw.cfg.norm, st.span)
-    act = _act_kind(lw, a, "act", lw.cfg.act, ctx, st.span)
+    norm = _norm_kind(a, "norm", lw.defaults.norm, st.span)
+    act = _act_kind(lw, a, "act", lw.defaults.act, ctx, st.span)
     bias = as_bool(*a["bias"], env, "bias") if "bias" in a else norm == "none"
-    attrs = {"in_c": c_in, "out_c": c, "k": k, "s": s, "p": p, "d": d, "g": g, "bias": bias}
-    y = lw.add("conv", [x], (c, oh, ow), attrs, lw.alloc(ctx.prefix, "conv"), ctx, st.span)
+    y = lw.add("conv", [x], ConvAttrs(c_in, c, k, s, p, d, g, bias), "conv", ctx, st.span)
     if norm != "none":
-        y = _add_norm(lw, y, norm, ctx, st.span)
+        y = add_norm(lw, y, norm, ctx, st.span)
     if act != "none":
-        y = lw.add("act", [y], y.shape, {"kind": act}, lw.alloc(ctx.prefix, "act"), ctx, st.span)
+        y = add_act(lw, y, act, ctx, st.span)
     return y
 
 
-def _add_norm(
+def add_norm(
     lw: Lowerer, x: T, kind: str, ctx: Ctx, span: ir.Span | None, eps: float | None = None, momentum: float | None = None
 ) -> T:
-    attrs = {"kind": kind, "c": x.shape[0], "eps": lw.cfg.bn_eps if eps is None else eps,
-             "momentum": lw.cfg.bn_momentum if momentum is None else momentum, "dims": len(x.shape)}
-    return lw.add("norm", [x], x.shape, attrs, lw.alloc(ctx.prefix, "norm"), ctx, span)
+    """A norm node of ``kind`` on ``x``, with the spec's default eps and momentum unless given."""
+    d = lw.defaults
+    attrs = NormAttrs(kind, x.shape[0], d.norm_eps if eps is None else eps, d.norm_momentum if momentum is None else momentum,
+                      len(x.shape))
+    return lw.add("norm", [x], attrs, "norm", ctx, span)
+
+
+def add_act(lw: Lowerer, x: T, kind: str, ctx: Ctx, span: ir.Span | None) -> T:
+    """An activation node of ``kind`` (a canonical name, not an alias) on ``x``."""
+    return lw.add("act", [x], ActAttrs(kind), "act", ctx, span)
 
 
 def _pool(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -94,16 +105,15 @@ def _pool(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         extra = sorted(set(a) - {"global"})
         if extra:
             raise SpecError(f"`{st.name} global` takes no `{extra[0]}`", a[extra[0]][1])
-        attrs = {"global": True, "k": h, "s": 1, "p": 0, "ceil": False}
-        return lw.add(st.name, [x], (c, 1, 1), attrs, lw.alloc(ctx.prefix, st.name[:3] + "pool"), ctx, st.span)
+        return lw.add(st.name, [x], PoolAttrs(h, 1, mode="global"), st.name[:3] + "pool", ctx, st.span)
     if "size" in a:
         # Adaptive pooling to a fixed N×N, whatever the input (VGG's and AlexNet's pool before the classifier).
         extra = sorted(set(a) - {"size"})
         if extra:
             raise SpecError(f"`{st.name} size=` takes no `{extra[0]}`", a[extra[0]][1])
         n = as_int(*a["size"], env, "pool output size")
-        attrs = {"global": False, "adaptive": True, "size": n, "k": max(1, h // n), "s": max(1, h // n), "p": 0, "ceil": False}
-        return lw.add(st.name, [x], (c, n, n), attrs, lw.alloc(ctx.prefix, st.name[:3] + "pool"), ctx, st.span)
+        attrs = PoolAttrs(max(1, h // n), max(1, h // n), mode="adaptive", size=n)
+        return lw.add(st.name, [x], attrs, st.name[:3] + "pool", ctx, st.span)
     if "k" not in a:
         raise SpecError(
             f"`{st.name}` needs a kernel size or `global`", st.span, hint=f"e.g. `{st.name} k3 s2` or `{st.name} global`"
@@ -114,18 +124,13 @@ def _pool(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     if p > k // 2:
         raise SpecError(f"pool padding {p} is more than half the kernel {k}", a["p"][1], hint="PyTorch allows at most k//2")
     ceil = as_bool(*a["ceil"], env, "ceil") if "ceil" in a else False
-    oh, ow = conv_out(h, k, s, p, 1, ceil), conv_out(w, k, s, p, 1, ceil)
-    if oh < 1 or ow < 1:
+    if conv_out(h, k, s, p, 1, ceil) < 1 or conv_out(w, k, s, p, 1, ceil) < 1:
         raise SpecError(f"a {k}×{k} pool with stride {s} leaves a map smaller than 1×1 (input {h}×{w})", st.span)
-    attrs = {"global": False, "k": k, "s": s, "p": p, "ceil": ceil}
-    return lw.add(st.name, [x], (c, oh, ow), attrs, lw.alloc(ctx.prefix, st.name[:3] + "pool"), ctx, st.span)
+    return lw.add(st.name, [x], PoolAttrs(k, s, p, ceil), st.name[:3] + "pool", ctx, st.span)
 
 
 def _flatten(lw: Lowerer, x: T, ctx: Ctx, span: ir.Span | None) -> T:
-    n = 1
-    for d in x.shape:
-        n *= d
-    return lw.add("flatten", [x], (n,), {}, lw.alloc(ctx.prefix, "flatten"), ctx, span)
+    return lw.add("flatten", [x], NoAttrs(), "flatten", ctx, span)
 
 
 def _fc(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -137,17 +142,15 @@ def _fc(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         x = _flatten(lw, x, ctx, st.span)
     bias = as_bool(*a["bias"], env, "bias") if "bias" in a else True
     act = _act_kind(lw, a, "act", "none", ctx, st.span)
-    y = lw.add("linear", [x], (n,), {"in_f": x.shape[0], "out_f": n, "bias": bias}, lw.alloc(ctx.prefix, "fc"), ctx, st.span)
-    if act != "none":
-        y = lw.add("act", [y], y.shape, {"kind": act}, lw.alloc(ctx.prefix, "act"), ctx, st.span)
-    return y
+    y = lw.add("linear", [x], LinearAttrs(x.shape[0], n, bias), "fc", ctx, st.span)
+    return add_act(lw, y, act, ctx, st.span) if act != "none" else y
 
 
 def _dropout(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     if "p" not in a:
         raise SpecError("`dropout` needs a probability", st.span, hint="e.g. `dropout 0.2`")
     p = as_float(*a["p"], ctx.env, "dropout probability", 0.0, 1.0)
-    return lw.add("dropout", [x], x.shape, {"p": p}, lw.alloc(ctx.prefix, "dropout"), ctx, st.span)
+    return lw.add("dropout", [x], DropoutAttrs(p), "dropout", ctx, st.span)
 
 
 def _flatten_op(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -155,25 +158,25 @@ def _flatten_op(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> 
 
 
 def _act(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    kind = _act_kind(lw, a, "kind", lw.cfg.act, ctx, st.span)
+    kind = _act_kind(lw, a, "kind", lw.defaults.act, ctx, st.span)
     if kind == "none":
         return x
-    return lw.add("act", [x], x.shape, {"kind": kind}, lw.alloc(ctx.prefix, "act"), ctx, st.span)
+    return add_act(lw, x, kind, ctx, st.span)
 
 
 def _norm(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    kind = _norm_kind(a, "kind", lw.cfg.norm, st.span)
+    kind = _norm_kind(a, "kind", lw.defaults.norm, st.span)
     if kind == "none":
         return x
     eps = as_float(*a["eps"], ctx.env, "eps", 0.0, 1.0) if "eps" in a else None
     momentum = as_float(*a["momentum"], ctx.env, "momentum", 0.0, 1.0) if "momentum" in a else None
-    return _add_norm(lw, x, kind, ctx, st.span, eps, momentum)
+    return add_norm(lw, x, kind, ctx, st.span, eps, momentum)
 
 
 def _literal(st: ir.Call, key: str) -> bool:
-    from archspec.lower import _literal_arg
+    from archspec.lower import literal_arg
 
-    return _literal_arg(st.args, list(OPS[st.name].positional), key)
+    return literal_arg(st.args, list(OPS[st.name].positional), key)
 
 
 _LOWER = {

@@ -21,7 +21,9 @@ KNOBS = ("alpha", "rho", "phi", "width", "depth", "resolution")
 
 SETTING_SCHEMAS = {
     "defaults": OpSchema(
-        keys=("norm", "act", "bn_eps", "bn_momentum"), aliases={"eps": "bn_eps", "momentum": "bn_momentum"}
+        keys=("norm", "act", "norm_eps", "norm_momentum"),
+        # `bn_eps` / `bn_momentum` are the names from before norms were a table; they keep working.
+        aliases={"eps": "norm_eps", "momentum": "norm_momentum", "bn_eps": "norm_eps", "bn_momentum": "norm_momentum"},
     ),
     "round": OpSchema(keys=("divisor", "min", "guard", "mode", "depth")),
     "compound": OpSchema(keys=("depth", "width", "resolution")),
@@ -36,8 +38,8 @@ class Config:
     rounding: Rounding
     norm: str = "bn"
     act: str = "relu"
-    bn_eps: float = 1e-5
-    bn_momentum: float = 0.1
+    norm_eps: float = 1e-5
+    norm_momentum: float = 0.1
     width_mult: float = 1.0
     depth_mult: float = 1.0
     input: tuple[int, int, int] = (3, 224, 224)
@@ -164,10 +166,10 @@ def _resolve(spec: ir.Spec, variant: str | None, overrides: dict[str, Any] | Non
         cfg.norm = as_word(*d["norm"], "norm", NORMS)
     if "act" in d:
         cfg.act = as_word(*d["act"], "activation", ACTIVATIONS)
-    if "bn_eps" in d:
-        cfg.bn_eps = as_float(*d["bn_eps"], genv, "bn_eps", 0.0, 1.0)
-    if "bn_momentum" in d:
-        cfg.bn_momentum = as_float(*d["bn_momentum"], genv, "bn_momentum", 0.0, 1.0)
+    if "norm_eps" in d:
+        cfg.norm_eps = as_float(*d["norm_eps"], genv, "norm_eps", 0.0, 1.0)
+    if "norm_momentum" in d:
+        cfg.norm_momentum = as_float(*d["norm_momentum"], genv, "norm_momentum", 0.0, 1.0)
     return cfg
 
 

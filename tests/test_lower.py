@@ -15,8 +15,8 @@ def test_conv_norm_act_expansion_and_defaults() -> None:
     ops = [(layer.op, layer.out) for layer in net.layers]
     assert ops == [("conv", (16, 16, 16)), ("norm", (16, 16, 16)), ("act", (16, 16, 16))]
     conv, norm, act = net.graph.nodes
-    assert conv.attrs == {"in_c": 3, "out_c": 16, "k": 3, "s": 2, "p": 1, "d": 1, "g": 1, "bias": False}
-    assert norm.attrs["eps"] == 0.001 and act.attrs["kind"] == "silu"
+    assert conv.attrs.to_dict() == {"in_c": 3, "out_c": 16, "k": 3, "s": 2, "p": 1, "d": 1, "g": 1, "bias": False}
+    assert norm.attrs.eps == 0.001 and act.attrs.kind == "silu"
     assert net.params == _conv_params(3, 16, 3) + 2 * 16
 
 
@@ -29,7 +29,7 @@ def test_padding_defaults_to_same_and_pools_to_zero() -> None:
 
 def test_bias_defaults_on_without_norm() -> None:
     net = archspec.loads(spec("stem:\n  conv 8 k3 norm=none\n  conv 8 k3\n  conv 8 k3 bias\n"))
-    convs = [n.attrs["bias"] for n in net.graph.nodes if n.op == "conv"]
+    convs = [n.attrs.bias for n in net.graph.nodes if n.op == "conv"]
     assert convs == [True, False, True]
 
 
@@ -58,7 +58,7 @@ def test_data_flow_order_main_path_then_shortcut_then_add() -> None:
 def test_stage_table_strides_first_block_only_and_binds_row_arguments() -> None:
     net = archspec.loads(spec("block b(c, s=1, k=3):\n  conv c k=k s=s\nstages b:\n  8 x3 s2 k5\n", input="3x64x64"))
     convs = [n for n in net.graph.nodes if n.op == "conv"]
-    assert [(n.attrs["s"], n.attrs["k"]) for n in convs] == [(2, 5), (1, 5), (1, 5)]
+    assert [(n.attrs.s, n.attrs.k) for n in convs] == [(2, 5), (1, 5), (1, 5)]
     assert net.output == (8, 32, 32)
     assert net.stages[0].info == {"block": "b", "repeats": 3, "c": 8, "s": 2, "k": 5}
 
@@ -74,7 +74,7 @@ def test_expressions_lets_and_conditionals() -> None:
         "stem:\n  conv base k3\n  b 16 t=2\n  b 16\n"
     )
     net = archspec.loads(text)
-    widths = [n.attrs["out_c"] for n in net.graph.nodes if n.op == "conv"]
+    widths = [n.attrs.out_c for n in net.graph.nodes if n.op == "conv"]
     # stem 12; b(t=2): 1x1 to 24, 3x3 at 24, 1x1 to make_divisible(20.8, 8) = 24; b(t=1): no expansion, 3x3 at 16, 1x1 to 24
     assert widths == [12, 24, 24, 24, 16, 24]
 
@@ -83,7 +83,7 @@ def test_alpha_scales_literal_widths_only() -> None:
     text = spec("round: divisor=8\nstem:\n  conv 32 k3\nstages basic:\n  64 x1 s1\nhead:\n  conv 4*in.c k1\n  fc 10\n")
     base = archspec.loads(text)
     half = archspec.loads(text, overrides={"alpha": 0.5})
-    widths = lambda n: [x.attrs["out_c"] for x in n.graph.nodes if x.op == "conv"]  # noqa: E731
+    widths = lambda n: [x.attrs.out_c for x in n.graph.nodes if x.op == "conv"]  # noqa: E731
     assert widths(base) == [32, 64, 64, 64, 256]  # stem, basic's two convs and projection, head
     assert widths(half) == [16, 32, 32, 32, 128]  # 4*in.c follows its (scaled) input; fc 10 untouched
     assert half.output == (10,)
@@ -110,8 +110,8 @@ def test_variants_and_compound_scaling() -> None:
     assert small.variant == "small" and small.input == (3, 64, 64)
     big = archspec.loads(text, variant="big")
     assert big.input == (3, 128, 128)
-    assert [n.attrs["out_c"] for n in big.graph.nodes if n.op == "conv"] == [32] * 7  # ceil(2 * 3.1) = 7 blocks
-    assert next(n for n in big.graph.nodes if n.op == "dropout").attrs["p"] == 0.5
+    assert [n.attrs.out_c for n in big.graph.nodes if n.op == "conv"] == [32] * 7  # ceil(2 * 3.1) = 7 blocks
+    assert next(n for n in big.graph.nodes if n.op == "dropout").attrs.p == 0.5
     phi = archspec.loads(text, overrides={"phi": 1})
     # depth 1.2 → ceil(2.4) = 3 blocks; width 16 · 1.1 = 17.6 → 16; resolution 64 · 1.15 = 73.6 → 74
     assert phi.input == (3, 74, 74) and len([n for n in phi.graph.nodes if n.op == "conv"]) == 3
@@ -155,13 +155,13 @@ def test_prelude_blocks_are_callable_and_overridable() -> None:
 def test_residual_act_after_the_add() -> None:
     net = archspec.loads(spec("stem:\n  conv 8 k3\n  residual act=relu6:\n    conv 8 k3 act=none\n"))
     assert [n.op for n in net.graph.nodes][-2:] == ["add", "act"]
-    assert net.graph.nodes[-1].attrs["kind"] == "relu6"
+    assert net.graph.nodes[-1].attrs.kind == "relu6"
 
 
 def test_greek_knobs_in_the_spec() -> None:
     text = spec("scale: α=0.5 ρ=0.5\nstem:\n  conv 32 k3\n", input="3x64x64")
     net = archspec.loads(text)
-    assert net.input == (3, 32, 32) and net.graph.nodes[0].attrs["out_c"] == 16
+    assert net.input == (3, 32, 32) and net.graph.nodes[0].attrs.out_c == 16
     assert net.config.knobs["alpha"] == 0.5
     # A command-line override wins over the spec's own setting.
-    assert archspec.loads(text, overrides={"alpha": 1.0}).graph.nodes[0].attrs["out_c"] == 32
+    assert archspec.loads(text, overrides={"alpha": 1.0}).graph.nodes[0].attrs.out_c == 32

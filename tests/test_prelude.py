@@ -63,7 +63,7 @@ def test_depthwise_separable_is_about_a_ninth_for_large_n() -> None:
 def test_inverted_residual_32_192_192_64_stride_2() -> None:
     net = archspec.loads(spec("stem:\n  inverted_residual 64 s=2 t=6\n", input="32x56x56"))
     convs = [layer for layer in net.layers if layer.op == "conv"]
-    assert [(c.attrs["in_c"], c.attrs["out_c"], c.attrs["s"], c.attrs["g"]) for c in convs] == [
+    assert [(c.attrs.in_c, c.attrs.out_c, c.attrs.s, c.attrs.g) for c in convs] == [
         (32, 192, 1, 1), (192, 192, 2, 192), (192, 64, 1, 1)]
     assert net.output == (64, 28, 28)
     assert not any(layer.op == "add" for layer in net.layers)  # stride 2: no skip at all
@@ -77,16 +77,16 @@ def test_inverted_residual_skip_only_when_stride_1_and_same_width() -> None:
     wider = archspec.loads(spec("stem:\n  inverted_residual 48 t=6\n", input="32x8x8"))
     assert [layer.op for layer in same.layers].count("add") == 1
     assert [layer.op for layer in wider.layers].count("add") == 0
-    assert not any(layer.op == "conv" and layer.attrs["k"] == 1 and layer.attrs["in_c"] != layer.attrs["out_c"]
-                   and layer.attrs["out_c"] == 32 for layer in wider.layers)
+    assert not any(layer.op == "conv" and layer.attrs.k == 1 and layer.attrs.in_c != layer.attrs.out_c
+                   and layer.attrs.out_c == 32 for layer in wider.layers)
 
 
 def test_no_expansion_conv_when_t_or_e_is_1() -> None:
     for call in ("inverted_residual 16 t=1", "mbconv 16 e=1", "mbv3 16 exp=16"):
         net = archspec.loads(spec(f"stem:\n  {call}\n", input="16x8x8"))
-        convs = [layer for layer in net.layers if layer.op == "conv" and layer.attrs["g"] == 1 and layer.attrs["k"] == 1]
-        assert convs[0].attrs["in_c"] == 16 and convs[-1].attrs["out_c"] == 16
-        assert net.layers[0].attrs["g"] == 16, call  # the depthwise conv comes first
+        convs = [layer for layer in net.layers if layer.op == "conv" and layer.attrs.g == 1 and layer.attrs.k == 1]
+        assert convs[0].attrs.in_c == 16 and convs[-1].attrs.out_c == 16
+        assert net.layers[0].attrs.g == 16, call  # the depthwise conv comes first
 
 
 def test_linear_bottleneck_has_no_activation_after_the_projection() -> None:
@@ -103,7 +103,7 @@ def test_linear_bottleneck_has_no_activation_after_the_projection() -> None:
 def test_se_squeeze_width_and_its_base(call: str, squeeze: int) -> None:
     net = archspec.loads(spec(f"stem:\n  {call}\n", input="96x8x8"))
     convs = [layer for layer in net.layers if layer.op == "conv"]
-    assert [c.attrs["out_c"] for c in convs] == [squeeze, 96]
+    assert [c.attrs.out_c for c in convs] == [squeeze, 96]
     assert net.output == (96, 8, 8)
     assert net.blocks[0].info["squeeze"] == squeeze
 
@@ -111,14 +111,14 @@ def test_se_squeeze_width_and_its_base(call: str, squeeze: int) -> None:
 def test_mbconv_squeezes_from_the_block_input_not_the_expanded_width() -> None:
     net = archspec.loads(spec("stem:\n  mbconv 24 e=6\n", input="40x8x8"))
     se_convs = [layer for layer in net.layers if ".se1." in layer.path and layer.op == "conv"]
-    assert [c.attrs["out_c"] for c in se_convs] == [40 // 4, 240]
+    assert [c.attrs.out_c for c in se_convs] == [40 // 4, 240]
     assert net.blocks[0].info["hidden"] == 240 and net.blocks[0].info["se.squeeze"] == 10
 
 
 def test_stochastic_depth_only_in_training() -> None:
     text = spec("defaults: norm=none\nstem:\n  mbconv 16 e=2 drop=0.5\n", input="16x4x4")
     net = archspec.loads(text)
-    assert [layer.attrs["p"] for layer in net.layers if layer.op == "droppath"] == [0.5]
+    assert [layer.attrs.p for layer in net.layers if layer.op == "droppath"] == [0.5]
     m = net.to_torch()
     torch.manual_seed(0)
     x = torch.randn(64, 16, 4, 4)
@@ -144,7 +144,7 @@ def test_dense_block_grows_then_transition_compresses() -> None:
 def test_dense_layer_is_pre_activation_without_bias() -> None:
     net = archspec.loads(spec("stem:\n  dense_layer growth=12 bn_size=4\n", input="24x8x8"))
     assert [layer.op for layer in net.layers] == ["norm", "act", "conv", "norm", "act", "conv"]
-    assert all(not layer.attrs["bias"] for layer in net.layers if layer.op == "conv")
+    assert all(not layer.attrs.bias for layer in net.layers if layer.op == "conv")
     assert net.output == (12, 8, 8)
 
 
@@ -265,14 +265,14 @@ def test_adaptive_pool_to_a_fixed_size() -> None:
 
 def test_stage_arguments_are_evaluated_per_block() -> None:
     text = spec("stages mbconv(drop=0.4 * block_index / num_blocks):\n  c16 e1 x2\n  c16 e1 x2\n", input="16x8x8")
-    drops = [layer.attrs["p"] for layer in archspec.loads(text).layers if layer.op == "droppath"]
+    drops = [layer.attrs.p for layer in archspec.loads(text).layers if layer.op == "droppath"]
     assert drops == pytest.approx([0.1, 0.2, 0.3])  # block 0 has p = 0: no drop-path layer at all
 
 
 def test_defaults_may_read_a_variant_variable() -> None:
     text = spec("let eps = 0.00001\ndefaults: bn_eps=eps\nvariants:\n  a: eps=0.00001\n  b: eps=0.001\n"
                 "stem:\n  conv 8 k3\n")
-    eps = lambda v: next(n.attrs["eps"] for n in archspec.loads(text, variant=v).graph.nodes if n.op == "norm")  # noqa: E731
+    eps = lambda v: next(n.attrs.eps for n in archspec.loads(text, variant=v).graph.nodes if n.op == "norm")  # noqa: E731
     assert (eps("a"), eps("b")) == (0.00001, 0.001)
 
 

@@ -14,21 +14,22 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 if TYPE_CHECKING:
-    from archspec.network import Network
+    from archspec.backends import Producer
+    from archspec.backends.target import Target
 
 
-def example_input(net: Network, batch: int = 2, device: Any = None) -> torch.Tensor:
+def example_input(net: Target, batch: int = 2, device: Any = None) -> torch.Tensor:
     """A random input of the network's shape. Batch 2 by default, so a dynamic batch is not
     specialised to 1 while tracing."""
     return torch.randn(batch, *net.input, device=device)
 
 
-def _module(net: Network, module: Any = None, **kwargs: Any) -> torch.nn.Module:
+def _module(net: Target, module: Any = None, **kwargs: Any) -> torch.nn.Module:
     return (module if module is not None else net.to_torch(**kwargs)).eval()
 
 
-def torchscript(net: Network, module: Any = None, **kwargs: Any) -> torch.jit.ScriptModule:
-    """The module scripted with ``torch.jit.script``; ``kwargs`` go to ``Network.to_torch``."""
+def torchscript(net: Target, module: Any = None, **kwargs: Any) -> torch.jit.ScriptModule:
+    """The module scripted with ``torch.jit.script``; ``kwargs`` go to ``Target.to_torch``."""
     m = _module(net, module, **kwargs)
     with warnings.catch_warnings():
         # Deprecated upstream in favour of torch.export, but asked for by name here.
@@ -38,7 +39,7 @@ def torchscript(net: Network, module: Any = None, **kwargs: Any) -> torch.jit.Sc
         return torch.jit.script(m)
 
 
-def torchscript_bytes(net: Network, module: Any = None, **kwargs: Any) -> bytes:
+def torchscript_bytes(net: Target, module: Any = None, **kwargs: Any) -> bytes:
     """The scripted module as a file's bytes (``torch.jit.load`` reads them)."""
     scripted = torchscript(net, module, **kwargs)
     buf = io.BytesIO()
@@ -48,7 +49,7 @@ def torchscript_bytes(net: Network, module: Any = None, **kwargs: Any) -> bytes:
     return buf.getvalue()
 
 
-def exported(net: Network, module: Any = None, dynamic_batch: bool = True, **kwargs: Any) -> torch.export.ExportedProgram:
+def exported(net: Target, module: Any = None, dynamic_batch: bool = True, **kwargs: Any) -> torch.export.ExportedProgram:
     """The module as a ``torch.export.ExportedProgram`` (input named ``x``, batch dynamic by default)."""
     m = _module(net, module, **kwargs)
     x = example_input(net, batch=2 if dynamic_batch else 1, device=next(iter(m.parameters()), torch.empty(0)).device)
@@ -56,8 +57,18 @@ def exported(net: Network, module: Any = None, dynamic_batch: bool = True, **kwa
     return torch.export.export(m, (x,), dynamic_shapes=dynamic)
 
 
-def exported_bytes(net: Network, module: Any = None, **kwargs: Any) -> bytes:
+def exported_bytes(net: Target, module: Any = None, **kwargs: Any) -> bytes:
     """The exported program as a ``.pt2`` file's bytes (``torch.export.load`` reads them)."""
     buf = io.BytesIO()
     torch.export.save(exported(net, module, **kwargs), buf)
     return buf.getvalue()
+
+
+def torchscript_files(target: Target, module: Any = None) -> dict[str, Producer]:
+    """The ``torchscript`` backend: ``NAME.torchscript.pt``."""
+    return {f"{target.name}.torchscript.pt": lambda: torchscript_bytes(target, module)}
+
+
+def exported_files(target: Target, module: Any = None) -> dict[str, Producer]:
+    """The ``export`` backend: ``NAME.pt2``."""
+    return {f"{target.name}.pt2": lambda: exported_bytes(target, module)}

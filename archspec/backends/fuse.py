@@ -13,7 +13,7 @@ import copy
 from torch import fx, nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval, fuse_linear_bn_eval
 
-from archspec.backends.torch import StochasticDepth
+from archspec.backends.layers import StochasticDepth
 
 _IDENTITIES = (nn.Dropout, nn.Identity, StochasticDepth)
 

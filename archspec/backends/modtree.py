@@ -14,8 +14,6 @@ from typing import Any
 
 from archspec.graph import Graph, Node
 
-FUNCTIONAL = ("add", "mul", "concat", "zeropad")  # ops with no module: wiring in forward()
-
 
 @dataclass
 class Unit:
@@ -34,7 +32,7 @@ class Unit:
 
 def units(g: Graph) -> Unit:
     """The unit tree: containers from layer paths, items in data-flow order."""
-    modules = [n for n in g.nodes if n.op not in FUNCTIONAL]
+    modules = [n for n in g.nodes if n.defn.module]  # the others are wiring in forward(): +, *, cat
     containers = {""}
     for n in modules:
         parts = n.name.split(".")
@@ -79,7 +77,7 @@ def units(g: Graph) -> Unit:
         u.items = sorted(direct + kids[c], key=lambda it: it.id if isinstance(it, Node) else first[it.path])
         prev, chain = u.inp, True
         for it in u.items:
-            if isinstance(it, Node) and (it.op in FUNCTIONAL or it.inputs != (prev,)):
+            if isinstance(it, Node) and (not it.defn.module or it.inputs != (prev,)):
                 chain = False
             elif isinstance(it, Unit) and it.inp != prev:
                 chain = False

@@ -16,15 +16,17 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from archspec.backends.export import example_input
+from archspec.layerops import Unsupported
 
 if TYPE_CHECKING:
-    from archspec.network import Network
+    from archspec.backends import Producer
+    from archspec.backends.target import Target
 
 INPUT, OUTPUT = "input", "output"
 
 
 def export(
-    net: Network,
+    net: Target,
     path: str | os.PathLike[str] | None = None,
     *,
     module: Any = None,
@@ -39,6 +41,10 @@ def export(
     ``module``: an already built module (else ``net.to_torch(**kwargs)``, e.g. ``weights=``, ``fuse=True``);
     ``program``: an ``ExportedProgram`` of it already made (``archspec.backends.export.exported``).
     """
+    for n in net.graph.nodes:
+        reason = n.defn.unsupported_for("onnx", n.attrs)
+        if reason:
+            raise Unsupported(n.op, "the ONNX backend", reason, n.span)
     if program is not None:
         source, x, dynamic = program, None, None
     else:
@@ -68,3 +74,8 @@ def run(model: bytes | str | os.PathLike[str], x: Any) -> Any:
     session = onnxruntime.InferenceSession(source, providers=["CPUExecutionProvider"])
     array = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else x
     return session.run([OUTPUT], {INPUT: array})[0]
+
+
+def files(target: Target, module: Any = None) -> dict[str, Producer]:
+    """The ``onnx`` backend: ``NAME.onnx``."""
+    return {f"{target.name}.onnx": lambda: export(target, module=module)}

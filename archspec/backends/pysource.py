@@ -20,12 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from archspec.backends.modtree import FUNCTIONAL, Unit, units
-from archspec.backends.torch import StochasticDepth, _class_name, _target, inplace_acts, make_layer, zeropad_shortcut
+from archspec.backends import layers
+from archspec.backends.modtree import Unit, units
+from archspec.backends.naming import class_name as _class_name
+from archspec.backends.naming import target as _target
+from archspec.backends.torch import inplace_acts, make_layer
 from archspec.graph import Graph, Node
 
 if TYPE_CHECKING:
-    from archspec.network import Network
+    from archspec.backends import Producer
+    from archspec.backends.target import Target
 
 _RESERVED = {"self", "x", "nn", "torch", "F", "OrderedDict", "super"}
 _SHORTCUT_WORDS = {"identity": "identity shortcut", "projection": "projection shortcut",
@@ -60,7 +64,7 @@ def _leaf(n: Node, inplace: bool = False) -> Leaf:
     with torch.device("meta"):  # no memory for weights: only the constructor arguments are read
         m = make_layer(n, inplace=inplace)
     cls = type(m)
-    prefix = "" if cls in (StochasticDepth,) else "nn."
+    prefix = "nn." if cls.__module__.startswith("torch.nn") else ""  # archspec's own layers are copied in
     args = []
     for p in list(inspect.signature(cls.__init__).parameters.values())[1:]:
         if p.name in ("device", "dtype") or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
@@ -140,7 +144,7 @@ class _Writer:
         if u.chain:
             return
         forward = self._forward(u)
-        template = [(_seg(k), self.expr(k)) for k in u.items if not (isinstance(k, Node) and k.op in FUNCTIONAL)]
+        template = [(_seg(k), self.expr(k)) for k in u.items if not (isinstance(k, Node) and not k.defn.module)]
         key = (self._label(u), tuple(forward), tuple((a, self.shape_key(e)) for a, e in template))
         if key not in self.classes:
             self.classes[key] = ClassDef("", self._doc(u), [], template, forward)
@@ -185,17 +189,11 @@ class _Writer:
             args = [names[i] for i in ins]
             for i in ins:
                 uses[i] -= 1
-            if isinstance(it, Unit) or it.op not in FUNCTIONAL:
+            if isinstance(it, Unit) or it.defn.module:
                 expr = f"self.{_attr(_seg(it))}({args[0]})"
-            elif it.op == "add":
-                expr = " + ".join(args)
-            elif it.op == "mul":
-                expr = " * ".join(args)
-            elif it.op == "concat":
-                expr = f"torch.cat([{', '.join(args)}], 1)"
             else:
-                self.helpers.add("zeropad")
-                expr = f"zeropad_shortcut({args[0]}, {it.attrs['s']}, {it.attrs['pad']})"
+                self.helpers.update(it.defn.python_helpers)
+                expr = it.defn.python(it.attrs, args)
             dead = [names[i] for i in ins if uses[i] == 0 and names[i] in live]
             for i in ins:
                 if uses[i] == 0:
@@ -275,7 +273,7 @@ class _Writer:
         """A constructor expression, consuming ``values`` (rendered numbers) in slot order."""
         pad = " " * indent
         if isinstance(e, Leaf):
-            if e.cls == "StochasticDepth":
+            if not e.cls.startswith("nn."):
                 self.helpers.add(e.cls)
             parts = []
             for name, v, positional, default in e.args:
@@ -330,7 +328,12 @@ def _fresh(live: set[str]) -> str:
     raise RuntimeError("too many live values")
 
 
-def generate(net: Network) -> str:
+def files(target: Target, module: object = None) -> dict[str, Producer]:
+    """The ``py`` backend: ``NAME.py``."""
+    return {f"{target.name}.py": lambda: generate(target)}
+
+
+def generate(net: Target) -> str:
     """The network as a standalone PyTorch source file (see the module docstring)."""
     w = _Writer(net.graph)
     w.assign(units(net.graph))
@@ -338,23 +341,20 @@ def generate(net: Network) -> str:
     order = list(w.classes.values())  # children were assigned first: definition order
     bodies = [w.render_class(c) for c in order]
     imports = ["from collections import OrderedDict", ""] if "OrderedDict" in w.helpers else []
+    # Helpers are archspec's own layers and functions (archspec.backends.layers), copied in by name.
+    helpers = [inspect.getsource(getattr(layers, h)).rstrip() for h in sorted(w.helpers) if hasattr(layers, h)]
     imports.append("import torch")
-    if "zeropad" in w.helpers:
+    if any("F." in h for h in helpers):
         imports.append("import torch.nn.functional as F")
     imports.append("from torch import nn")
-    helpers = []
-    if "zeropad" in w.helpers:
-        helpers.append(inspect.getsource(zeropad_shortcut).rstrip())
-    if "StochasticDepth" in w.helpers:
-        helpers.append(inspect.getsource(StochasticDepth).rstrip())
     code = "\n\n\n".join([*helpers, *bodies])
     return f"{_docstring(net, order[-1].name)}\n\n" + "\n".join(imports) + f"\n\n\n{code}\n"
 
 
-def _docstring(net: Network, model: str) -> str:
-    title = net.spec.description or net.name
+def _docstring(net: Target, model: str) -> str:
+    title = net.title
     variant = f", variant {net.variant}" if net.variant else ""
-    prose = (f"Generated by archspec from {net.spec.file}{variant}. Input {'x'.join(map(str, net.input))}, output "
+    prose = (f"Generated by archspec from {net.file}{variant}. Input {'x'.join(map(str, net.input))}, output "
              f"{'x'.join(map(str, net.output))}; {net.params:,} parameters, {net.macs:,} MACs (multiply-accumulates of "
              f"conv and linear layers). Standalone: needs only PyTorch. `{model}()` builds the model; its state_dict "
              "keys are those of archspec's compiled module, so weights saved from one load into the other.")

@@ -8,134 +8,82 @@ code: nothing interprets the layer graph at run time.
 
 from __future__ import annotations
 
-import keyword
-import operator
 from collections import Counter
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import fx, nn
 
 from archspec.backends.init import materialize
+from archspec.backends.layers import StochasticDepth, zeropad_shortcut
+from archspec.backends.naming import class_name, target
 from archspec.graph import Graph, Node
+from archspec.layerops import Unsupported
 
-_ACTS: dict[str, type[nn.Module]] = {
-    "relu": nn.ReLU,
-    "relu6": nn.ReLU6,
-    "silu": nn.SiLU,
-    "sigmoid": nn.Sigmoid,
-    "hardswish": nn.Hardswish,
-    "hardsigmoid": nn.Hardsigmoid,
-    "gelu": nn.GELU,
-    "tanh": nn.Tanh,
-    "leaky_relu": nn.LeakyReLU,
-}
-
-
-class StochasticDepth(nn.Module):
-    """Drop the whole residual branch per sample with probability ``p`` (training only).
-
-    Huang et al., 2016, "Deep Networks with Stochastic Depth"; the "row" mode of torchvision.
-    """
-
-    def __init__(self, p: float) -> None:
-        super().__init__()
-        self.p = p
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.p == 0.0:
-            return x
-        keep = 1.0 - self.p
-        mask = torch.empty((x.shape[0],) + (1,) * (x.ndim - 1), dtype=x.dtype, device=x.device).bernoulli_(keep)
-        return x * mask / keep
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
-
-
-def zeropad_shortcut(x: torch.Tensor, s: int, pad: int) -> torch.Tensor:
-    """The ResNet paper's option A shortcut: subsample by ``s`` and append ``pad`` zero channels."""
-    if s > 1:
-        x = x[:, :, ::s, ::s]
-    return F.pad(x, (0, 0, 0, 0, 0, pad)) if pad else x
-
-
-# Activations that can overwrite their input; ops that make a fresh tensor whose backward does not
-# read it (a ReLU's or a sigmoid's does), and ops that hand their input on unchanged at inference.
-_INPLACE_ACTS = frozenset({"relu", "relu6", "silu", "hardswish", "hardsigmoid", "leaky_relu"})
-_FRESH = frozenset({"conv", "norm", "linear", "add"})
-_PASS_ON = frozenset({"dropout", "droppath"})
+__all__ = ["StochasticDepth", "build", "copy_by_position", "inplace_acts", "make_layer", "module", "overwritable",
+           "resolve_device", "zeropad_shortcut"]
 
 
 def overwritable(g: Graph) -> frozenset[int]:
     """The nodes whose output the next op may overwrite, as torchvision's ``inplace=True`` activations and
-    ``out += identity`` do: made fresh by a conv, norm, linear or add (or passed on by dropout from one)
-    and read by one node only. Each saves an allocation and a pass over memory: ~10% of a CPU forward
-    pass at batch 32."""
+    ``out += identity`` do: made fresh by an op whose backward does not read its output (a conv, norm,
+    linear or add; or passed on by dropout from one) and read by one node only. Each saves an allocation
+    and a pass over memory: ~10% of a CPU forward pass at batch 32."""
     readers = Counter(i for n in g.nodes for i in n.inputs)
     readers[g.output] += 1
     ok: set[int] = set()
     for n in g.nodes:  # in data-flow order: a node's inputs are settled before it
-        if readers[n.id] == 1 and (n.op in _FRESH or (n.op in _PASS_ON and n.inputs[0] in ok)):
+        d = n.defn
+        if readers[n.id] == 1 and (d.fresh or (d.passes_on and n.inputs[0] in ok)):
             ok.add(n.id)
     return frozenset(ok)
 
 
 def inplace_acts(g: Graph) -> frozenset[int]:
-    """The activation nodes that run in place: their input is ``overwritable``."""
+    """The nodes whose module runs in place (activations that can): their input is ``overwritable``."""
     ok = overwritable(g)
-    return frozenset(n.id for n in g.nodes if n.op == "act" and n.attrs["kind"] in _INPLACE_ACTS and n.inputs[0] in ok)
+    return frozenset(n.id for n in g.nodes if n.defn.module and n.defn.inplace(n.attrs) and n.inputs[0] in ok)
 
 
 def make_layer(n: Node, device: str | torch.device | None = None, inplace: bool = False) -> nn.Module:
-    """The ``torch.nn`` layer for one node that holds a module; its tensors on ``device`` (default: the
-    default device); an activation with ``inplace`` overwrites its input (see ``inplace_acts``)."""
-    a = n.attrs
-    if n.op == "conv":
-        return nn.Conv2d(a["in_c"], a["out_c"], a["k"], a["s"], a["p"], a["d"], a["g"], bias=a["bias"], device=device)
-    if n.op == "norm":
-        cls = nn.BatchNorm2d if a["dims"] == 3 else nn.BatchNorm1d
-        return cls(a["c"], eps=a["eps"], momentum=a["momentum"], device=device)
-    if n.op == "act":
-        return _ACTS[a["kind"]](inplace=True) if inplace else _ACTS[a["kind"]]()
-    if n.op == "maxpool":
-        if a["global"] or a.get("adaptive"):
-            return nn.AdaptiveMaxPool2d(a.get("size", 1))
-        return nn.MaxPool2d(a["k"], a["s"], a["p"], ceil_mode=a["ceil"])
-    if n.op == "avgpool":
-        if a["global"] or a.get("adaptive"):
-            return nn.AdaptiveAvgPool2d(a.get("size", 1))
-        return nn.AvgPool2d(a["k"], a["s"], a["p"], ceil_mode=a["ceil"])
-    if n.op == "linear":
-        return nn.Linear(a["in_f"], a["out_f"], bias=a["bias"], device=device)
-    if n.op == "dropout":
-        return nn.Dropout(a["p"])
-    if n.op == "droppath":
-        return StochasticDepth(a["p"])
-    if n.op == "flatten":
-        return nn.Flatten(1)
-    raise ValueError(f"no torch layer for op {n.op!r}")
+    """The ``torch.nn`` layer of a node whose op is a module; its tensors on ``device`` (default: the
+    default device); with ``inplace`` it overwrites its input (see ``inplace_acts``)."""
+    d = n.defn
+    if not d.module:
+        raise Unsupported(n.op, "the torch backend", "it is a function in forward(), not a layer", n.span)
+    return d.torch_module(n.attrs, device=device, inplace=inplace)
 
 
-_FUNCTIONS = {"add": operator.add, "mul": operator.mul}
-
-
-def _reserved() -> frozenset[str]:
-    g = fx.Graph()
-    g.output(g.placeholder("x"))
-    return frozenset(dir(fx.GraphModule(nn.Module(), g))) | frozenset(keyword.kwlist)
-
-
-# Attributes of a GraphModule: a submodule of that name would clash (a stage named `forward`); and
-# Python's keywords, which fx's generated code would write as attributes (`self.class.conv1`).
-_RESERVED = _reserved()
-
-
-def _target(path: str) -> str:
-    """The submodule path of a node: its name, with a part that clashes with a module attribute
-    (`stage forward:`, `stage eval:`) given a trailing underscore."""
-    return ".".join(p + "_" if p in _RESERVED else p for p in path.split("."))
+def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> fx.GraphModule:
+    """Compile a layer graph into an ``fx.GraphModule`` of standard layers, freshly initialised with
+    PyTorch's default distributions (``torch.manual_seed`` fixes them; see ``archspec.backends.init``)."""
+    root = nn.Module()
+    graph = fx.Graph()
+    values: dict[int, fx.Node] = {-1: graph.placeholder("x")}
+    inplace, ok = inplace_acts(g), overwritable(g)
+    shapes = {n.id: n.out for n in g.nodes}
+    for n in g.nodes:
+        d = n.defn
+        if d.module:
+            path = target(n.name)
+            # On the meta device: no memory and no init yet; materialize() does both, in parallel.
+            _register(root, path, d.torch_module(n.attrs, device="meta", inplace=n.id in inplace))
+            values[n.id] = graph.call_module(path, (values[n.inputs[0]],))
+            continue
+        ins = list(n.inputs)
+        # An op that may accumulate into an operand nothing else reads (`out += identity`): that one first.
+        first = next((i for i in ins if i in ok and shapes[i] == n.out), None) if d.accumulates else None
+        if first is not None:
+            ins.remove(first)
+            ins.insert(0, first)
+        fn, args = d.torch_call(n.attrs, [values[i] for i in ins], inplace=first is not None)
+        values[n.id] = graph.call_function(fn, args)
+    graph.output(values[g.output])
+    home = torch.empty(0).device  # where the layers would have been made: the default device
+    module = materialize(fx.GraphModule(root, graph, class_name=class_name(g.name)), home)
+    if device is not None or dtype is not None:
+        module = module.to(device=device, dtype=dtype)
+    return module
 
 
 def _register(root: nn.Module, path: str, module: nn.Module) -> None:
@@ -150,44 +98,20 @@ def _register(root: nn.Module, path: str, module: nn.Module) -> None:
     parent.add_module(last, module)
 
 
-def _class_name(name: str) -> str:
-    """``resnet50`` → ``Resnet50``; a keyword it would spell (``network none``) gets an underscore."""
-    cls = "".join(p[:1].upper() + p[1:] for p in name.replace("-", "_").split("_") if p) or "Network"
-    return cls + "_" if keyword.iskeyword(cls) else cls
+def module(g: Graph, *, weights: Any = None, fuse: bool = False, **kwargs: Any) -> nn.Module:
+    """``build`` with a foreign ``state_dict`` mapped on by position (``weights``: a state_dict, a ``.pt``
+    path or ``torchvision:NAME``) and, with ``fuse``, folded for inference (eval mode, BatchNorm folded
+    into the conv before it, identities dropped)."""
+    m: nn.Module = build(g, **kwargs)
+    if weights is not None:
+        from archspec.backends.weights import load_weights
 
+        load_weights(m, weights)
+    if fuse:
+        from archspec.backends.fuse import fuse as fuse_module
 
-def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> fx.GraphModule:
-    """Compile a layer graph into an ``fx.GraphModule`` of standard layers, freshly initialised with
-    PyTorch's default distributions (``torch.manual_seed`` fixes them; see ``archspec.backends.init``)."""
-    root = nn.Module()
-    graph = fx.Graph()
-    values: dict[int, fx.Node] = {-1: graph.placeholder("x")}
-    inplace, ok = inplace_acts(g), overwritable(g)
-    shapes = {n.id: n.out for n in g.nodes}
-    for n in g.nodes:
-        args = [values[i] for i in n.inputs]
-        first = next((i for i in n.inputs if i in ok and shapes[i] == n.out), None) if n.op == "add" else None
-        if first is not None:  # `a += b` on the operand nothing else reads
-            rest = list(n.inputs)
-            rest.remove(first)
-            values[n.id] = graph.call_function(operator.iadd, (values[first], *(values[i] for i in rest)))
-        elif n.op in _FUNCTIONS:
-            values[n.id] = graph.call_function(_FUNCTIONS[n.op], tuple(args))
-        elif n.op == "concat":
-            values[n.id] = graph.call_function(torch.cat, (args, 1))
-        elif n.op == "zeropad":
-            values[n.id] = graph.call_function(zeropad_shortcut, (args[0], n.attrs["s"], n.attrs["pad"]))
-        else:
-            target = _target(n.name)
-            # On the meta device: no memory and no init yet; materialize() does both, in parallel.
-            _register(root, target, make_layer(n, device="meta", inplace=n.id in inplace))
-            values[n.id] = graph.call_module(target, (args[0],))
-    graph.output(values[g.output])
-    home = torch.empty(0).device  # where the layers would have been made: the default device
-    module = materialize(fx.GraphModule(root, graph, class_name=_class_name(g.name)), home)
-    if device is not None or dtype is not None:
-        module = module.to(device=device, dtype=dtype)
-    return module
+        m = fuse_module(m)
+    return m
 
 
 def resolve_device(device: str = "auto") -> torch.device:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from archspec.backends import BACKENDS
 from archspec.cli.common import EXIT_OK, add_spec_args, err, load_network, out, print_json, shape, stage_table, totals_line
 from archspec.errors import SpecError, did_you_mean
 from archspec.files import write_atomic
@@ -24,16 +24,13 @@ HELP = """examples:
   archspec compile resnet50 --emit onnx --weights w.pt --fuse
 
 Writes build/<name>/. --emit picks what (default json,svg):
-  json         spec.json (the spec IR; `archspec.load` reads it back), graph.json (the layer graph), analysis.json
-  svg          the block-level diagram (when Graphviz is installed)
-  py           <name>.py, a standalone PyTorch source file with the same state_dict keys
-  onnx         <name>.onnx (checked with onnx.checker; batch dimension dynamic)
-  torchscript  <name>.torchscript.pt (torch.jit.load)
-  export       <name>.pt2, a torch.export program (torch.export.load)
 """
 
-EMITS = ("json", "svg", "py", "onnx", "torchscript", "export")
+HELP += "".join(f"  {b.name:<12} {b.title}\n" for b in BACKENDS.values())
+EMITS = tuple(BACKENDS)  # every registered backend
 DEFAULT_EMIT = ("json", "svg")
+# The backends that export the torch module: they get a CPU module, loadable anywhere.
+EXPORTERS = frozenset(name for name, b in BACKENDS.items() if b.needs in ("torch", "onnx") and name != "py")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -64,32 +61,11 @@ def parse_emit(text: str) -> tuple[str, ...]:
 
 
 def artifacts(net: Network, emit: tuple[str, ...] = DEFAULT_EMIT, module: Any = None) -> dict[str, Callable[[], str | bytes]]:
-    """File name → producer, for everything compile writes. ``module``: the torch module the torch
-    outputs export (default: ``net.to_torch()`` on the CPU)."""
+    """File name → producer, for everything compile writes, from the registered backends. ``module``: the
+    torch module the exporting backends export (default: ``net.to_torch()`` on the CPU)."""
     files: dict[str, Callable[[], str | bytes]] = {}
-    if "json" in emit:
-        files["spec.json"] = lambda: net.to_json("spec")
-        files["graph.json"] = lambda: net.to_json("graph")
-        files["analysis.json"] = lambda: json.dumps(net.to_dict(per_layer=True), indent=1, default=str)
-    if "svg" in emit:
-        try:
-            from archspec.backends import graphviz as gv
-        except ImportError:
-            gv = None  # type: ignore[assignment]
-        if gv is not None and gv.have_dot():
-            files[f"{net.name}.svg"] = lambda: gv.render_bytes(net, "svg", level="block")
-    if "py" in emit:
-        files[f"{net.name}.py"] = net.to_python
-    if "onnx" in emit:
-        files[f"{net.name}.onnx"] = lambda: net.to_onnx(module=module)
-    if "torchscript" in emit:
-        from archspec.backends.export import torchscript_bytes
-
-        files[f"{net.name}.torchscript.pt"] = lambda: torchscript_bytes(net, module)
-    if "export" in emit:
-        from archspec.backends.export import exported_bytes
-
-        files[f"{net.name}.pt2"] = lambda: exported_bytes(net, module)
+    for name in emit:
+        files.update(BACKENDS[name].files(net.target, module))
     return files
 
 
@@ -142,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         outdir = Path(args.out) / (net.name + (f"_{net.variant}" if net.variant else ""))
         written = []
         portable = None  # the torch outputs are exported from a CPU module, loadable anywhere
-        if {"onnx", "torchscript", "export"} & set(emit):
+        if EXPORTERS & set(emit):
             portable = model if device.type == "cpu" and not args.fuse else net.to_torch(weights=args.weights, fuse=args.fuse)
         for name, make in artifacts(net, emit, portable).items():
             write_atomic(outdir / name, make())

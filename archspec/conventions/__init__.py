@@ -26,12 +26,15 @@ from archspec.conventions.ptflops import PTFLOPS
 from archspec.conventions.thop import THOP
 from archspec.conventions.torchinfo import TORCHINFO
 from archspec.errors import did_you_mean
-from archspec.graph import OP_KINDS, Graph
+from archspec.graph import Graph
+from archspec.layerops import CONVENTION_NAMES
 
 CONVENTIONS: dict[str, Convention] = {
     c.name: c for c in (MACS, FLOPS, FVCORE, TORCH, CALFLOPS, CALFLOPS_FLOPS, TORCHINFO, PTFLOPS, THOP)
 }
 DEFAULT = "macs"
+# Every op states a rule for each of these (the op registry's list, in the same order).
+assert tuple(CONVENTIONS) == CONVENTION_NAMES, "conventions and the op registry's list disagree"
 
 __all__ = ["CONVENTIONS", "DEFAULT", "Convention", "Counts", "Op", "get", "tally"]
 
@@ -84,7 +87,7 @@ class Counts:
         for n, node in zip(self.graph.nodes, self.items, strict=True):
             v = sum(c for _, c in node[key])
             if v:
-                out[OP_KINDS[n.op]] += v
+                out[n.kind] += v
         return dict(out)
 
     def difference(self, name: str, base: str = DEFAULT) -> dict[str, int]:
@@ -121,5 +124,5 @@ def tally(g: Graph) -> Counts:
     rows: list[dict[str, Items]] = []
     for n in g.nodes:
         op = Op.of(n, shapes)
-        rows.append({name: c.items(op) for name, c in CONVENTIONS.items()})
+        rows.append({name: c.items(op, n.span) for name, c in CONVENTIONS.items()})
     return Counts(g, rows)

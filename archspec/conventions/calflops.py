@@ -15,47 +15,16 @@ and charges each patched call to the module running it. On a network of standard
 
 from __future__ import annotations
 
-from archspec.conventions.base import Convention, Items, Op
-
-# Activations whose nn module calls a function calflops patches.
-_PATCHED_ACTS = {"relu": "F.relu", "silu": "F.silu", "gelu": "F.gelu", "leaky_relu": "F.leaky_relu"}
-
-
-def _pool_function(o: Op) -> str:
-    base = "max_pool2d" if o.op == "maxpool" else "avg_pool2d"
-    return f"F.adaptive_{base}" if o.adaptive else f"F.{base}"
-
-
-def _macs(o: Op) -> Items:
-    if o.op == "conv":
-        return [("F.conv2d", o.macs)]
-    if o.op == "linear":
-        return [("F.linear", o.macs)]
-    return []
-
-
-def _flops(o: Op) -> Items:
-    if o.op == "conv":
-        return [("F.conv2d", 2 * o.macs + (o.n_out if o.has_bias else 0))]
-    if o.op == "linear":
-        return [("F.linear", 2 * o.macs)]
-    if o.op == "norm":
-        return [("F.batch_norm", 2 * o.n_in)]
-    if o.op == "act" and o.act in _PATCHED_ACTS:
-        return [(_PATCHED_ACTS[o.act], o.n_in)]
-    if o.op in ("maxpool", "avgpool"):
-        return [(_pool_function(o), o.n_in)]
-    return []
-
+from archspec.conventions.base import Convention
 
 CALFLOPS = Convention(
-    "calflops", "calflops MACs", "MAC", _macs,
+    "calflops", "calflops MACs", "MAC",
     counts={"conv/linear": "1/MAC", "bias": "no", "norm": "no", "act": "no", "pool": "no", "merge": "no"},
     reads="calflops.calculate_flops(model, input_shape=(1, C, H, W), output_as_string=False)[1]",
 )
 
 CALFLOPS_FLOPS = Convention(
-    "calflops_flops", "calflops FLOPs", "FLOP", _flops,
+    "calflops_flops", "calflops FLOPs", "FLOP",
     counts={"conv/linear": "2/MAC", "bias": "conv 1/output", "norm": "2/elem",
             "act": "relu, silu, gelu, leaky 1/elem", "pool": "1/input", "merge": "no"},
     reads="calflops.calculate_flops(model, input_shape=(1, C, H, W), output_as_string=False)[0]",

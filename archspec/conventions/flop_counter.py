@@ -8,20 +8,10 @@ count zero.
 
 from __future__ import annotations
 
-from archspec.conventions.base import Convention, Items, Op
-
-
-def _rules(o: Op) -> Items:
-    if o.op == "conv":
-        return [("aten.convolution", 2 * o.macs)]
-    if o.op == "linear":
-        # F.linear with a bias runs as addmm, without one as mm; both count 2·M·N·K.
-        return [("aten.addmm" if o.has_bias else "aten.mm", 2 * o.macs)]
-    return []
-
+from archspec.conventions.base import Convention
 
 TORCH = Convention(
-    "torch", "torch FlopCounterMode", "FLOP", _rules,
+    "torch", "torch FlopCounterMode", "FLOP",
     counts={"conv/linear": "2/MAC", "bias": "no", "norm": "no", "act": "no", "pool": "no", "merge": "no"},
     reads="with torch.utils.flop_counter.FlopCounterMode() as m: model(x); m.get_total_flops()",
     note="operator names are the aten overload packets in get_flop_counts()",

@@ -9,23 +9,10 @@ silu, hardswish, dropout) is skipped with an "unsupported operator" warning.
 
 from __future__ import annotations
 
-from archspec.conventions.base import Convention, Items, Op
-
-
-def _rules(o: Op) -> Items:
-    if o.op == "conv":
-        return [("conv", o.macs)]
-    if o.op == "linear":
-        return [("linear", o.macs)]
-    if o.op == "norm":
-        return [("batch_norm", 2 * o.n_in)]  # eval mode, affine: scale and shift
-    if o.op == "avgpool" and o.adaptive:
-        return [("adaptive_avg_pool2d", o.n_in)]
-    return []
-
+from archspec.conventions.base import Convention
 
 FVCORE = Convention(
-    "fvcore", "fvcore FlopCountAnalysis", "MAC", _rules,
+    "fvcore", "fvcore FlopCountAnalysis", "MAC",
     counts={"conv/linear": "1/MAC", "bias": "no", "norm": "2/elem", "act": "no", "pool": "adaptive avg 1/input",
             "merge": "no"},
     reads="fvcore.nn.FlopCountAnalysis(model, x).total(); .by_operator() for the table",

@@ -24,15 +24,12 @@ from dataclasses import asdict, dataclass
 from math import prod
 from typing import Any
 
-from archspec.graph import Graph, Node
+from archspec.graph import Graph
 
 DTYPE_BYTES = {"fp32": 4, "float32": 4, "fp16": 2, "float16": 2, "half": 2, "bf16": 2, "bfloat16": 2, "fp64": 8, "float64": 8}
 INDEX_BYTES = 8  # max-pool indices are int64
 TORCHINFO_INPUT_OVERHEAD = 64  # torchinfo sizes its input with sys.getsizeof(storage): nbytes + the storage object
 OPTIMIZER_STATES = {"sgd": 0, "sgd_momentum": 1, "adam": 2}  # state buffers per parameter
-
-_SAVES_OUTPUT = {"relu", "sigmoid", "tanh"}
-
 
 def dtype_bytes(dtype: str) -> int:
     """Bytes per element of a dtype name (fp32, fp16, bf16, fp64 and their torch spellings)."""
@@ -53,13 +50,6 @@ class Kept:
     stats: int = 0  # batch-norm statistics, fp32 (or wider), independent of the batch
 
 
-def _alias(n: Node) -> bool:
-    """Ops whose output is (a view of) their input's storage."""
-    a = n.attrs
-    return (n.op == "flatten" or (n.op in ("dropout", "droppath") and not a.get("p"))
-            or (n.op == "zeropad" and not a.get("pad")))
-
-
 def saved(g: Graph) -> tuple[bool, list[Kept]]:
     """Whether the network input is kept, and what each node keeps, for one training step."""
     owner: dict[int, int] = {-1: -1}
@@ -68,44 +58,18 @@ def saved(g: Graph) -> tuple[bool, list[Kept]]:
     extras: list[dict[str, int]] = []
     for n in g.nodes:
         ins = list(n.inputs)
-        owner[n.id] = owner[ins[0]] if _alias(n) else n.id
-        needs = n.op in ("conv", "linear", "norm") or any(grad[i] for i in ins)
+        defn = n.defn
+        owner[n.id] = owner[ins[0]] if defn.aliases(n.attrs) else n.id
+        needs = n.params > 0 or any(grad[i] for i in ins)  # a layer with weights, or a gradient flowing through
         grad[n.id] = needs
         extra: dict[str, int] = {}
         keep: list[int] = []
         if needs:
-            keep, extra = _rule(n, ins, grad)
+            keep, extra = defn.saved(n, grad)
         kept_values.update(owner[v] for v in keep)
         extras.append(extra)
     out = [Kept(output=n.id in kept_values, **e) for n, e in zip(g.nodes, extras, strict=True)]
     return -1 in kept_values, out
-
-
-def _rule(n: Node, ins: list[int], grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
-    """Values (node ids) a node keeps, and its extra buffers."""
-    a, n_out = n.attrs, prod(n.out)
-    if n.op in ("conv", "linear"):
-        return ins[:1], {}
-    if n.op == "norm":
-        return ins[:1], {"stats": 2 * a["c"]}
-    if n.op == "act":
-        return ([n.id] if a["kind"] in _SAVES_OUTPUT else ins[:1]), {}
-    if n.op == "maxpool":
-        return ins[:1], {"index": n_out}
-    if n.op == "avgpool":
-        one_by_one = len(n.out) == 3 and n.out[1] == n.out[2] == 1
-        if (a.get("global") or a.get("adaptive")) and one_by_one:
-            return [], {}  # adaptive_avg_pool2d to 1×1 runs as mean(), which keeps only sizes
-        return ins[:1], {}
-    if n.op == "dropout":
-        return [], ({"mask": n_out} if a.get("p") else {})
-    if n.op == "droppath":
-        return [], ({"sample_mask": 1} if a.get("p") else {})
-    if n.op == "mul":
-        # x * s keeps s for x's gradient and x for s's gradient.
-        x, s = ins[0], ins[1]
-        return [v for v, other in ((s, x), (x, s)) if grad[other]], {}
-    return [], {}
 
 
 @dataclass(frozen=True)
@@ -164,10 +128,9 @@ def estimate(g: Graph, params: int, batch: int = 1, dtype: str = "fp32", device:
     kept = saved(g)
     input_share, per_node = layer_saved_bytes(g, dtype, device, kept)
     stats = sum(k.stats for k in kept[1]) * max(4, e)
-    norms = [n for n in g.nodes if n.op == "norm"]
-    buffers = sum(2 * n.attrs["c"] * e + 8 for n in norms)  # running mean and var, int64 batch counter
+    buffers = sum(n.defn.buffers(n.attrs, e) for n in g.nodes)  # a norm's running statistics
     outputs = [prod(n.out) for n in g.nodes]
-    with_params = sum(prod(n.out) for n in g.nodes if n.op in ("conv", "linear", "norm"))
+    with_params = sum(prod(n.out) for n in g.nodes if n.params > 0)
     input_bytes = batch * prod(g.input) * e
     ti = {
         "input_bytes": input_bytes + TORCHINFO_INPUT_OVERHEAD,

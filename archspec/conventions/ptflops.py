@@ -18,45 +18,7 @@ function is therefore counted by both:
 
 from __future__ import annotations
 
-from archspec.conventions.base import Convention, Items, Op
-
-# Activation kind → (module class with a ptflops hook, patched function the module calls).
-_ACTS: dict[str, tuple[str | None, str | None]] = {
-    "relu": ("ReLU", "F.relu"),
-    "gelu": ("GELU", "F.gelu"),
-    "relu6": ("ReLU6", None),
-    "leaky_relu": ("LeakyReLU", None),
-    "silu": (None, "F.silu"),
-}
-
-
-def _pool_names(o: Op) -> tuple[str, str]:
-    kind = "Max" if o.op == "maxpool" else "Avg"
-    if o.adaptive:
-        return f"Adaptive{kind}Pool2d", f"F.adaptive_{kind.lower()}_pool2d"
-    return f"{kind}Pool2d", f"F.{kind.lower()}_pool2d"
-
-
-def _rules(o: Op) -> Items:
-    a = o.attrs
-    if o.op == "conv":
-        return [("nn.Conv2d", o.macs + (o.n_out if o.has_bias else 0))]
-    if o.op == "linear":
-        return [("nn.Linear", o.macs + (a["out_f"] if o.has_bias else 0))]
-    if o.op == "norm":
-        return [("nn.BatchNorm2d" if a.get("dims", 3) == 3 else "nn.BatchNorm1d", 2 * o.n_in)]
-    if o.op == "act":
-        module, function = _ACTS.get(o.act, (None, None))
-        items: Items = []
-        if module:
-            items.append((f"nn.{module}", o.n_out))
-        if function:
-            items.append((function, o.n_in))
-        return items
-    if o.op in ("maxpool", "avgpool"):
-        module, function = _pool_names(o)
-        return [(f"nn.{module}", o.n_in), (function, o.n_in)]
-    return []
+from archspec.conventions.base import Convention
 
 
 def module_part(item: str) -> bool:
@@ -65,7 +27,7 @@ def module_part(item: str) -> bool:
 
 
 PTFLOPS = Convention(
-    "ptflops", "ptflops (pytorch backend)", "MAC", _rules,
+    "ptflops", "ptflops (pytorch backend)", "MAC",
     counts={"conv/linear": "1/MAC", "bias": "1/output", "norm": "2/elem",
             "act": "relu, gelu 2/elem; relu6, leaky, silu 1/elem", "pool": "2/input", "merge": "no"},
     reads="ptflops.get_model_complexity_info(model, (C, H, W), as_strings=False)[0]",

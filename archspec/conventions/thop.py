@@ -13,31 +13,10 @@ thop puts forward hooks on leaf modules of known classes:
 
 from __future__ import annotations
 
-from archspec.conventions.base import Convention, Items, Op
-
-
-def _adaptive_avg(o: Op) -> int:
-    (_, h, w), (_, oh, ow) = o.ins[0], o.out
-    # thop divides the sizes as float64 tensors and truncates the product: mirror it exactly.
-    kernel = (h / oh) * (w / ow)
-    return int((kernel + 1) * o.n_out)
-
-
-def _rules(o: Op) -> Items:
-    a = o.attrs
-    if o.op == "conv":
-        return [("nn.Conv2d", o.macs)]
-    if o.op == "linear":
-        return [("nn.Linear", a["in_f"] * o.n_out)]
-    if o.op == "norm":
-        return [("nn.BatchNorm2d" if a.get("dims", 3) == 3 else "nn.BatchNorm1d", 4 * o.n_in)]
-    if o.op == "avgpool":
-        return [("nn.AdaptiveAvgPool2d", _adaptive_avg(o))] if o.adaptive else [("nn.AvgPool2d", o.n_out)]
-    return []
-
+from archspec.conventions.base import Convention
 
 THOP = Convention(
-    "thop", "thop profile", "MAC", _rules,
+    "thop", "thop profile", "MAC",
     counts={"conv/linear": "1/MAC", "bias": "no", "norm": "4/elem", "act": "no",
             "pool": "avg 1/output; adaptive avg (k+1)/output", "merge": "no"},
     reads="thop.profile(model, inputs=(x,))[0]",

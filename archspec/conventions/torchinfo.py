@@ -9,23 +9,10 @@ sample. Layers without parameters (activations, pools, dropout) add nothing.
 
 from __future__ import annotations
 
-from archspec.conventions.base import Convention, Items, Op
-
-
-def _rules(o: Op) -> Items:
-    a = o.attrs
-    if o.op == "conv":
-        return [("Conv2d.weight", o.macs), ("Conv2d.bias", o.n_out if o.has_bias else 0)]
-    if o.op == "linear":
-        return [("Linear.weight", o.macs), ("Linear.bias", a["out_f"] if o.has_bias else 0)]
-    if o.op == "norm":
-        cls = "BatchNorm2d" if a.get("dims", 3) == 3 else "BatchNorm1d"
-        return [(f"{cls}.weight+bias", 2 * a["c"])]
-    return []
-
+from archspec.conventions.base import Convention
 
 TORCHINFO = Convention(
-    "torchinfo", "torchinfo Total mult-adds", "MAC", _rules,
+    "torchinfo", "torchinfo Total mult-adds", "MAC",
     counts={"conv/linear": "1/MAC", "bias": "1/output", "norm": "2/channel", "act": "no", "pool": "no", "merge": "no"},
     reads="torchinfo.summary(model, input_size=(1, C, H, W)).total_mult_adds",
 )

@@ -85,7 +85,7 @@ def test_stochastic_depth_schedule_equals_torchvision() -> None:
             theirs = torchvision_model(f"efficientnet_{variant}")
         expected = [m.stochastic_depth.p for m in theirs.modules() if hasattr(m, "use_res_connect") and m.use_res_connect]
         net = archspec.load(f"efficientnet_{variant}")
-        ours = [layer.attrs["p"] for layer in net.layers if layer.op == "droppath"]
+        ours = [layer.attrs.p for layer in net.layers if layer.op == "droppath"]
         assert ours == pytest.approx(expected, abs=1e-12)
 
 

@@ -29,9 +29,9 @@ def test_paper_variant_has_the_true_5x5() -> None:
     """papers.md: 7,005,832 parameters with a true 5×5 (torchvision's 3×3 gives 6,624,904)."""
     paper, tv = archspec.load("googlenet_paper"), archspec.load("googlenet")
     assert paper.params == 7_005_832 and tv.params == 6_624_904
-    kernels = {layer.attrs["k"] for layer in paper.layers if layer.op == "conv" and ".branch3.conv2" in layer.path}
+    kernels = {layer.attrs.k for layer in paper.layers if layer.op == "conv" and ".branch3.conv2" in layer.path}
     assert kernels == {5}
-    assert {layer.attrs["k"] for layer in tv.layers if layer.op == "conv" and ".branch3.conv2" in layer.path} == {3}
+    assert {layer.attrs.k for layer in tv.layers if layer.op == "conv" and ".branch3.conv2" in layer.path} == {3}
 
 
 def test_inception_modules_follow_table_1() -> None:

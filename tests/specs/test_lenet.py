@@ -15,4 +15,4 @@ def test_lenet5_feature_maps_follow_the_paper() -> None:
     assert net.input == (1, 32, 32)
     outs = [layer.out for layer in net.layers if layer.op in ("conv", "avgpool", "linear")]
     assert outs == [(6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5), (120,), (84,), (10,)]
-    assert {layer.attrs["kind"] for layer in net.layers if layer.op == "act"} == {"tanh"}
+    assert {layer.attrs.kind for layer in net.layers if layer.op == "act"} == {"tanh"}

@@ -48,9 +48,9 @@ def test_v1_layout_is_the_papers_table_1() -> None:
     net = archspec.load("mobilenet_v1")
     convs = [layer for layer in net.layers if layer.op == "conv"]
     assert len(convs) == 1 + 13 * 2
-    depthwise = [c for c in convs if c.attrs["g"] > 1]
-    assert [c.attrs["s"] for c in depthwise] == [1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1]
-    assert [c.attrs["out_c"] for c in convs if c.attrs["k"] == 1] == [64, 128, 128, 256, 256] + [512] * 6 + [1024, 1024]
+    depthwise = [c for c in convs if c.attrs.g > 1]
+    assert [c.attrs.s for c in depthwise] == [1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1]
+    assert [c.attrs.out_c for c in convs if c.attrs.k == 1] == [64, 128, 128, 256, 256] + [512] * 6 + [1024, 1024]
     assert [layer.out for layer in net.layers if layer.op == "avgpool"] == [(1024, 1, 1)]
 
 
@@ -87,7 +87,7 @@ def test_v2_width_multiplier_equals_torchvision(alpha: float) -> None:
 
 def test_v2_linear_bottlenecks_and_skips() -> None:
     net = archspec.load("mobilenet_v2")
-    acts = {layer.attrs["kind"] for layer in net.layers if layer.op == "act"}
+    acts = {layer.attrs.kind for layer in net.layers if layer.op == "act"}
     assert acts == {"relu6"}
     # Skips only where stride 1 and in = out: all but the first block of each row of n = 1,2,3,4,3,3,1.
     assert sum(layer.op == "add" for layer in net.layers) == 0 + 1 + 2 + 3 + 2 + 2 + 0

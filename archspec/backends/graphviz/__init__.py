@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from archspec.backends.graphviz.theme import THEMES, get_theme
 
 if TYPE_CHECKING:
-    from archspec.network import Network
+    from archspec.backends import Producer
+    from archspec.backends.target import Target
 
 LEVELS = ("stage", "block", "layer")
 RANKDIRS = ("TB", "LR")
@@ -34,7 +35,7 @@ def have_dot() -> bool:
     return shutil.which("dot") is not None
 
 
-def to_dot(net: Network, level: str = "block", rankdir: str = "TB", theme: str = "light") -> str:
+def to_dot(net: Target, level: str = "block", rankdir: str = "TB", theme: str = "light") -> str:
     """The diagram as DOT text."""
     if level not in LEVELS:
         raise ValueError(f"unknown level `{level}`; choose one of {', '.join(LEVELS)}")
@@ -69,7 +70,7 @@ def run_dot(source: str, fmt: str) -> bytes:
 _PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)(\d{14})([^)]*\))")
 
 
-def render_bytes(net: Network, fmt: str = "svg", level: str = "block", rankdir: str = "TB", theme: str = "light") -> bytes:
+def render_bytes(net: Target, fmt: str = "svg", level: str = "block", rankdir: str = "TB", theme: str = "light") -> bytes:
     """The diagram in ``fmt`` (svg, png, pdf, or dot for the DOT text itself)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format `{fmt}`; choose one of {', '.join(FORMATS)}")
@@ -80,3 +81,15 @@ def render_bytes(net: Network, fmt: str = "svg", level: str = "block", rankdir: 
 
 
 __all__ = ["FORMATS", "INSTALL_HINT", "LEVELS", "RANKDIRS", "THEMES", "DotError", "have_dot", "render_bytes", "run_dot", "to_dot"]
+
+
+def svg_files(target: Target, module: object = None) -> dict[str, Producer]:
+    """The ``svg`` backend: the block-level diagram; nothing where Graphviz's ``dot`` is missing."""
+    if not have_dot():
+        return {}
+    return {f"{target.name}.svg": lambda: render_bytes(target, "svg", level="block")}
+
+
+def dot_files(target: Target, module: object = None) -> dict[str, Producer]:
+    """The ``dot`` backend: the block-level diagram as DOT text (no Graphviz needed)."""
+    return {f"{target.name}.dot": lambda: to_dot(target, "block")}

@@ -27,7 +27,7 @@ from archspec.backends.graphviz.theme import Theme, dominant, kind_of
 from archspec.graph import Node, Scope
 
 if TYPE_CHECKING:
-    from archspec.network import Network
+    from archspec.backends.target import Target
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Shortcut:
 
 
 class BlockView:
-    def __init__(self, net: Network, theme: Theme, rankdir: str) -> None:
+    def __init__(self, net: Target, theme: Theme, rankdir: str) -> None:
         self.net = net
         self.tree = Tree(net.graph)
         self.d = Dot(net, "block", theme, rankdir)
@@ -93,8 +93,8 @@ class BlockView:
         """Direct ops of a scope: merges get their own unit, the rest extend the current run."""
         for n in nodes:
             kind = kind_of(n.op)
-            if n.op in ("add", "concat"):
-                text = op_text(n) if n.op == "add" else "concat " + "+".join(str(self._out(i)[0]) for i in n.inputs)
+            if n.defn.joins:
+                text = op_text(n, [self._out(i) for i in n.inputs])
                 self.run = self.new(n.name, "merge", clusters, rows=[(kind, text)], kinds=[kind], open_row=True)
             elif self.run is not None and self.run.cls == "merge" and kind in ("act", "norm"):
                 self.run.rows[-1] = (self.run.rows[-1][0], f"{self.run.rows[-1][1]} · {op_text(n)}")
@@ -318,7 +318,7 @@ class BlockView:
                 if isinstance(src, Shortcut):
                     label, cls, eid, style = f"{src.text}\n{label}", f"shortcut {src.kind}", src.id, "bold"
                     src = self.unit_of.get(src.source)
-                elif n.op == "add" and pos == 1 and self._identity(n):
+                elif n.kind == "merge" and pos == 1 and self._identity(n):
                     label, cls, style = None, "shortcut identity", "dashed"
                 sid = INPUT if src is None else src.id
                 c = self.col_of[dst.id]
@@ -351,7 +351,7 @@ class BlockView:
         return res.kind == "residual" and res.info.get("shortcut") == "identity"
 
 
-def build(net: Network, theme: Theme, rankdir: str = "TB") -> str:
+def build(net: Target, theme: Theme, rankdir: str = "TB") -> str:
     """The block-level diagram as DOT text."""
     view = BlockView(net, theme, rankdir)
     for st in view.tree.stages():

@@ -14,7 +14,7 @@ from archspec.backends.graphviz.labels import MACS_NOTE, SWATCH, Html, caption, 
 from archspec.backends.graphviz.theme import KIND_DOC, KIND_HUE, Theme
 
 if TYPE_CHECKING:
-    from archspec.network import Network
+    from archspec.backends.target import Target
 
 INPUT, OUTPUT, LEGEND = "input", "output", "legend"
 
@@ -39,7 +39,7 @@ def attrs(a: dict[str, str | int | float | None]) -> str:
 class Dot:
     """A DOT document under construction, for one network at one level."""
 
-    def __init__(self, net: Network, level: str, theme: Theme, rankdir: str = "TB") -> None:
+    def __init__(self, net: Target, level: str, theme: Theme, rankdir: str = "TB") -> None:
         self.net = net
         self.level = level
         self.theme = theme
@@ -112,7 +112,7 @@ class Dot:
 
     def _header(self) -> None:
         net, t = self.net, self.theme
-        title = net.spec.description or net.name
+        title = net.title
         sub = f"{net.name}" + (f" [{net.variant}]" if net.variant else "")
         notes = [f"{sub} · input {shape(net.input)} · {cost(net.params, net.macs)}", f"{self.level} level · {MACS_NOTE}"]
         g = {

@@ -42,7 +42,7 @@ def stage_table(net) -> str:  # type: ignore[no-untyped-def]
 
 
 def model_page(name: str, spec: str, net) -> str:  # type: ignore[no-untyped-def]
-    title = net.spec.description or net.name
+    title = net.title
     variant = f" (variant `{net.variant}`)" if net.variant else ""
     return "\n".join([
         f"# {title}",

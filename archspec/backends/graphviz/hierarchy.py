@@ -11,8 +11,6 @@ from archspec.graph import Graph, Node, Scope
 
 Item = tuple[Scope | None, list[Node]]  # a child scope and its nodes, or None and a run of direct ops
 
-# Attributes that vary along a stage without changing what a block is (drop-path rates grow with depth).
-_VARYING = {"dropout": ("p",), "droppath": ("p",)}
 
 
 class Tree:
@@ -70,7 +68,7 @@ class Tree:
         ids = {n.id for n in nodes}
         sig: list[Any] = []
         for n in nodes:
-            skip = _VARYING.get(n.op, ())
+            skip = n.defn.varying  # attributes that vary along a stage (drop-path rates grow with depth)
             a = tuple((k, v) for k, v in n.attrs.items() if k not in skip)
             ins = tuple(i - first if i in ids else "in" for i in n.inputs)
             depth = tuple(self.g.scopes[s].kind for s in self.chain[n.id][self.depth[sid]:])
@@ -92,9 +90,9 @@ _MAIN = ("conv", "linear", "pool")
 def scale_text(tree: Tree, sc: Scope) -> str:
     """A channel gate in a few words: '⊗ SE 96→24→96'."""
     nodes = tree.nodes_in[sc.id]
-    widths = [n.out[0] for n in nodes if n.op in ("conv", "linear")]
+    widths = [n.out[0] for n in nodes if n.kind in ("conv", "linear")]
     c = nodes[-1].out[0]
-    pooled = nodes[0].op in ("avgpool", "maxpool") and nodes[0].attrs.get("global")
+    pooled = nodes[0].kind == "pool" and nodes[0].out[1:] == (1, 1)
     return ("⊗ SE " if pooled else "⊗ scale ") + "→".join(str(w) for w in [c, *widths[:-1], c] if w)
 
 

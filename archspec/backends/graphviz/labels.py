@@ -47,48 +47,15 @@ def config(info: dict[str, Any], width: int = 44) -> list[str]:
     return textwrap.wrap(" ".join(words), width, break_long_words=False, break_on_hyphens=False)
 
 
-def op_text(n: Node) -> str:
-    """A short description of one op: 'conv 3×3, 64, s2', 'maxpool 3×3, s2', 'fc 1000'."""
-    a = n.attrs
-    op = n.op
-    if op == "conv":
-        k, g = a["k"], a["g"]
-        name = "dwconv" if g > 1 and g == a["in_c"] == a["out_c"] else "conv"
-        parts = [f"{name} {k}×{k}", str(a["out_c"])]
-        if a["s"] > 1:
-            parts.append(f"s{a['s']}")
-        if g > 1 and name == "conv":
-            parts.append(f"g{g}")
-        if a.get("d", 1) > 1:
-            parts.append(f"d{a['d']}")
-        return ", ".join(parts)
-    if op in ("maxpool", "avgpool"):
-        if a.get("global"):
-            return f"{op} global"
-        if a.get("adaptive"):
-            return f"adaptive {op} → {a['size']}×{a['size']}"
-        text = f"{op} {a['k']}×{a['k']}"
-        return text + (f", s{a['s']}" if a["s"] > 1 else "") + (", ceil" if a.get("ceil") else "")
-    if op == "linear":
-        return f"fc {a['out_f']}"
-    if op == "norm":
-        return str(a.get("kind", "norm"))
-    if op == "act":
-        return str(a.get("kind", "act"))
-    if op in ("dropout", "droppath"):
-        return f"{'drop path' if op == 'droppath' else 'dropout'} {_num(a['p'])}"
-    if op == "add":
-        return "⊕ add"
-    if op == "mul":
-        return "⊗ scale"
-    if op == "zeropad":
-        return f"zero-pad +{a['pad']}" + (f", s{a['s']}" if a.get("s", 1) > 1 else "")
-    return op
+def op_text(n: Node, ins: list[tuple[int, ...]] | None = None) -> str:
+    """A short description of one op, from its registry entry: 'conv 3×3, 64, s2', 'maxpool 3×3, s2', 'fc 1000';
+    with the input shapes, a join says what it joins ('concat 64+128')."""
+    return n.defn.label(n.attrs, ins)
 
 
 def attachable(n: Node) -> bool:
     """Norms and activations read as suffixes of the op before them: 'conv 3×3, 64 · bn · relu'."""
-    return n.op in ("norm", "act")
+    return n.defn.suffix
 
 
 # ---- HTML-like labels ------------------------------------------------------------------------

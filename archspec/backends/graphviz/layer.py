@@ -11,14 +11,14 @@ from archspec.backends.graphviz.stage import stage_title
 from archspec.backends.graphviz.theme import Theme, kind_of
 
 if TYPE_CHECKING:
-    from archspec.network import Network
+    from archspec.backends.target import Target
 
 # Scopes drawn as clusters. Residual, concat and scale scopes share their block's path and add
 # nothing a reader needs a box for: their merge op says what they are.
 CLUSTERED = ("stage", "block", "branch", "shortcut", "dense", "repeat")
 
 
-def build(net: Network, theme: Theme, rankdir: str = "TB") -> str:
+def build(net: Target, theme: Theme, rankdir: str = "TB") -> str:
     d = Dot(net, "layer", theme, rankdir)
     g = net.graph
     tree = Tree(g)
@@ -64,7 +64,7 @@ def build(net: Network, theme: Theme, rankdir: str = "TB") -> str:
         res = g.scopes[n.scope]
         for pos, i in enumerate(n.inputs):
             src = INPUT if i < 0 else g.nodes[i].name
-            if n.op == "add" and pos == 1 and res.kind == "residual" and res.info.get("shortcut") == "identity":
+            if n.kind == "merge" and pos == 1 and res.kind == "residual" and res.info.get("shortcut") == "identity":
                 d.edge(src, n.name, "shortcut identity", None, style="dashed")
                 identity = True
             else:

@@ -14,7 +14,7 @@ from archspec.backends.graphviz.labels import config, cost, shape, table
 from archspec.backends.graphviz.theme import Theme, dominant, kind_of
 
 if TYPE_CHECKING:
-    from archspec.network import Network
+    from archspec.backends.target import Target
 
 
 def stage_title(info: dict, name: str) -> str:
@@ -24,7 +24,7 @@ def stage_title(info: dict, name: str) -> str:
     return name
 
 
-def build(net: Network, theme: Theme, rankdir: str = "TB") -> str:
+def build(net: Target, theme: Theme, rankdir: str = "TB") -> str:
     d = Dot(net, "stage", theme, rankdir)
     tree = Tree(net.graph)
     totals = {t.name: t for t in net.stages}

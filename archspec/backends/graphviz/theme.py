@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archspec.graph import OP_KINDS
+from archspec.layerops import all_ops
 
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -48,7 +48,8 @@ KIND_PRIORITY = ("conv", "linear", "pool", "merge", "norm", "act", "other", "blo
 
 def kind_of(op: str) -> str:
     """The diagram kind of a layer-graph op (``conv``, ``norm``, ..., ``other``)."""
-    k = OP_KINDS.get(op, "other")
+    d = all_ops().get(op)
+    k = d.kind if d is not None else "other"
     return k if k in KIND_HUE else "other"
 
 

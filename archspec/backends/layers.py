@@ -1,0 +1,36 @@
+"""The torch layers and functions archspec's ops need beyond ``torch.nn`` (the generated Python
+source copies them, so a standalone file needs only PyTorch)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class StochasticDepth(nn.Module):
+    """Drop the whole residual branch per sample with probability ``p`` (training only).
+
+    Huang et al., 2016, "Deep Networks with Stochastic Depth"; the "row" mode of torchvision.
+    """
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = 1.0 - self.p
+        mask = torch.empty((x.shape[0],) + (1,) * (x.ndim - 1), dtype=x.dtype, device=x.device).bernoulli_(keep)
+        return x * mask / keep
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+def zeropad_shortcut(x: torch.Tensor, s: int, pad: int) -> torch.Tensor:
+    """The ResNet paper's option A shortcut: subsample by ``s`` and append ``pad`` zero channels."""
+    if s > 1:
+        x = x[:, :, ::s, ::s]
+    return F.pad(x, (0, 0, 0, 0, 0, pad)) if pad else x

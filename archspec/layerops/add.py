@@ -1,0 +1,43 @@
+"""``add``: the elementwise sum of a residual's body and shortcut (``+`` in ``forward``)."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from archspec.layerops.base import OpDef, Shape, nothing, register
+
+
+@register
+class Add(OpDef):
+    name = "add"
+    kind = "merge"
+    module = False
+    joins = True
+    fresh = True
+    accumulates = True
+    example = "residual:\n  conv 8 k3"
+    counts = {
+        "macs": nothing,
+        "flops": lambda o: [("add", o.n_out)],
+        # `+` in forward is a Tensor operator, not the torch.add that calflops and ptflops patch;
+        # fvcore skips aten::add, FlopCounterMode has no formula for it.
+        **dict.fromkeys(("fvcore", "torch", "calflops", "calflops_flops", "torchinfo", "ptflops", "thop"), nothing),
+    }
+
+    def shape(self, a: Any, ins: list[Shape]) -> Shape:
+        return ins[0]
+
+    def torch_call(self, a: Any, args: list[Any], inplace: bool = False) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        # `out += identity`, as torchvision writes it, on an operand nothing else reads.
+        return (operator.iadd if inplace else operator.add), tuple(args)
+
+    def python(self, a: Any, args: list[str]) -> str:
+        return " + ".join(args)
+
+    def expand(self, n: Any, after: list[Any], d: Any) -> tuple[str, int]:
+        return "", 1  # written by its `residual`
+
+    def label(self, a: Any, ins: list[Shape] | None = None) -> str:
+        return "⊕ add"

@@ -1,0 +1,92 @@
+"""``conv``: a 2-D convolution (``nn.Conv2d``), optionally grouped, dilated and biased."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from archspec.layerops.base import Attrs, Op, OpDef, Shape, conv_out, follows, get, register
+
+
+@dataclass(frozen=True, slots=True)
+class ConvAttrs(Attrs):
+    in_c: int
+    out_c: int
+    k: int  # kernel size
+    s: int = 1  # stride
+    p: int = 0  # zero padding on every side
+    d: int = 1  # dilation
+    g: int = 1  # groups
+    bias: bool = False
+
+
+def _bias_out(o: Op) -> int:
+    return o.n_out if o.attrs.bias else 0
+
+
+@register
+class Conv(OpDef):
+    name = "conv"
+    kind = "conv"
+    Attrs = ConvAttrs
+    fresh = True
+    example = "conv 8 k3 s2 p1 bias norm=none act=none"
+    counts = {
+        "macs": lambda o: [("conv", o.macs)],
+        "flops": lambda o: [("conv", 2 * o.macs + _bias_out(o))],
+        "fvcore": lambda o: [("conv", o.macs)],
+        "torch": lambda o: [("aten.convolution", 2 * o.macs)],
+        "calflops": lambda o: [("F.conv2d", o.macs)],
+        "calflops_flops": lambda o: [("F.conv2d", 2 * o.macs + _bias_out(o))],
+        "torchinfo": lambda o: [("Conv2d.weight", o.macs), ("Conv2d.bias", _bias_out(o))],
+        "ptflops": lambda o: [("nn.Conv2d", o.macs + _bias_out(o))],
+        "thop": lambda o: [("nn.Conv2d", o.macs)],
+    }
+
+    def shape(self, a: ConvAttrs, ins: list[Shape]) -> Shape:
+        _, h, w = ins[0]
+        return (a.out_c, conv_out(h, a.k, a.s, a.p, a.d), conv_out(w, a.k, a.s, a.p, a.d))
+
+    def params(self, a: ConvAttrs, ins: Any, out: Shape) -> int:
+        return a.out_c * (a.in_c // a.g) * a.k * a.k + (a.out_c if a.bias else 0)
+
+    def macs(self, a: ConvAttrs, ins: Any, out: Shape) -> int:
+        c, h, w = out
+        return c * h * w * (a.in_c // a.g) * a.k * a.k
+
+    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+        return list(node.inputs[:1]), {}
+
+    def torch_module(self, a: ConvAttrs, device: Any = None, inplace: bool = False) -> Any:
+        from torch import nn
+
+        return nn.Conv2d(a.in_c, a.out_c, a.k, a.s, a.p, a.d, a.g, bias=a.bias, device=device)
+
+    def expand(self, n: Any, after: list[Any], d: Any) -> tuple[str, int]:
+        from archspec.layerops.act import Act
+        from archspec.layerops.norm import Norm
+
+        a: ConvAttrs = n.attrs
+        rest = list(after)
+        norm = rest.pop(0) if rest and isinstance(get(rest[0].op), Norm) and follows(rest[0], n) else None
+        act = rest[0] if rest and isinstance(get(rest[0].op), Act) and follows(rest[0], norm or n) else None
+        words = [f"conv {a.out_c} k{a.k}"]
+        words += [f"s{a.s}"] if a.s != 1 else []
+        words += [f"p{a.p}"] if a.p != a.d * (a.k - 1) // 2 else []
+        words += [f"d{a.d}"] if a.d != 1 else []
+        words += [f"groups={a.g}"] if a.g != 1 else []
+        if a.bias != (norm is None):
+            words.append("bias" if a.bias else "bias=false")
+        norm_kind = norm.attrs.kind if norm is not None else "none"
+        words += [f"norm={norm_kind}"] if norm_kind != d.norm else []
+        kind = act.attrs.kind if act is not None else "none"
+        words += [f"act={kind}"] if kind != d.act else []
+        return " ".join(words), 1 + (norm is not None) + (act is not None)
+
+    def label(self, a: ConvAttrs, ins: list[Shape] | None = None) -> str:
+        name = "dwconv" if a.g > 1 and a.g == a.in_c == a.out_c else "conv"
+        parts = [f"{name} {a.k}×{a.k}", str(a.out_c)]
+        parts += [f"s{a.s}"] if a.s > 1 else []
+        parts += [f"g{a.g}"] if a.g > 1 and name == "conv" else []
+        parts += [f"d{a.d}"] if a.d > 1 else []
+        return ", ".join(parts)
