@@ -20,6 +20,31 @@ def test_conv_norm_act_expansion_and_defaults() -> None:
     assert net.params == _conv_params(3, 16, 3) + 2 * 16
 
 
+def test_norm_settings_generalise_the_bn_names() -> None:
+    """`norm_eps` / `norm_momentum` set every norm's eps and momentum; `bn_eps` / `bn_momentum` still work."""
+    def norms(settings: str) -> set[tuple[float, float]]:
+        net = archspec.loads(spec(f"defaults: {settings}\nstem:\n  conv 8 k3\n  norm\n  fc 4\n  norm\n"))
+        return {(n.attrs.eps, n.attrs.momentum) for n in net.graph.nodes if n.op == "norm"}
+
+    assert norms("norm_eps=0.001 norm_momentum=0.01") == {(0.001, 0.01)}
+    assert norms("bn_eps=0.001 bn_momentum=0.01") == {(0.001, 0.01)}
+    assert norms("act=relu") == {(1e-5, 0.1)}
+    try:
+        archspec.loads(spec("defaults: bn_eps=0.001 norm_eps=0.01\nstem:\n  conv 8 k3\n"))
+    except archspec.SpecError as exc:
+        assert "given twice" in exc.message and (exc.line, exc.col) == (3, 24)
+    else:
+        raise AssertionError("two names for one setting were accepted")
+
+
+def test_stage_rows_leave_the_spec_globals_alone() -> None:
+    """`block_index` / `num_blocks` live in each row's own scope: lowering changes no shared setting."""
+    net = archspec.load("efficientnet_b0")
+    assert "block_index" not in net.config.globals.values and "num_blocks" not in net.config.globals.values
+    drops = [n.attrs.p for n in net.graph.nodes if n.op == "droppath"]
+    assert drops == sorted(drops) and drops[-1] < 0.2
+
+
 def test_padding_defaults_to_same_and_pools_to_zero() -> None:
     net = archspec.loads(spec("stem:\n  conv 8 k7 s2 d1\n  maxpool k3 s2\n  conv 8 k3 d2\n  avgpool k2 ceil\n", input="3x33x33"))
     shapes = [layer.out[1:] for layer in net.layers if layer.op in ("conv", "maxpool", "avgpool")]
