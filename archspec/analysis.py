@@ -110,9 +110,13 @@ def analyze(g: Graph) -> Analysis:
         outer = block_of[parent.id]
         block_of[s.id] = outer if outer is not None else (s.id if s.kind == "block" else None)
     for n in g.nodes:
-        op = Op.of(n, shapes)
-        fl = sum(v for _, v in op.defn.count("flops", op, n.span))
-        fv = sum(v for _, v in op.defn.count("fvcore", op, n.span))
+        defn = n.defn
+        op = Op(defn, n.attrs, tuple([shapes[i] for i in n.inputs]), n.out)
+        fl = fv = 0
+        for _, v in defn.count("flops", op, n.span):
+            fl += v
+        for _, v in defn.count("fvcore", op, n.span):
+            fv += v
         acts = prod(n.out)
         peak = max(peak, acts)
         st = scopes[stage_of[n.scope]]

@@ -7,6 +7,7 @@ carries the span of the statement that caused it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from math import prod
 from typing import Any
@@ -114,7 +115,7 @@ class Lowerer:
         """Record resolved facts on a scope (a residual's shortcut kind, a dense block's growth)."""
         self.scopes[sid].info.update(info)
 
-    @property
+    @functools.cached_property
     def defaults(self) -> Defaults:
         """What an op statement may leave unsaid: the spec's norm, activation, norm eps and momentum."""
         c = self.cfg

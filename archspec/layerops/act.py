@@ -41,7 +41,7 @@ ALIASES = {"swish": "silu"}  # spellings the language accepts for a kind
 NAMES = (*(w for k in ACTIVATIONS for w in (k, *(a for a, t in ALIASES.items() if t == k))), "none")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ActAttrs(Attrs):
     kind: str
 

@@ -37,7 +37,7 @@ KINDS = ("conv", "linear", "norm", "act", "pool", "merge", "reshape", "reg")
 FACETS = ("torch", "python", "expand", "label")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Attrs:
     """Typed attributes of one op (every size an int). Subclasses are frozen dataclasses."""
 
@@ -48,12 +48,12 @@ class Attrs:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NoAttrs(Attrs):
     """An op with no attributes (add, concat, mul, flatten)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Op:
     """One node as the rules see it: its definition, attributes, input shapes and output shape (no batch)."""
 

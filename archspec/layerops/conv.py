@@ -8,7 +8,7 @@ from typing import Any
 from archspec.layerops.base import Attrs, Op, OpDef, Shape, conv_out, follows, get, register
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ConvAttrs(Attrs):
     in_c: int
     out_c: int

@@ -8,7 +8,7 @@ from typing import Any
 from archspec.layerops.base import Attrs, OpDef, Shape, nothing, num_text, register
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DropoutAttrs(Attrs):
     p: float
 

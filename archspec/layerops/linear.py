@@ -8,7 +8,7 @@ from typing import Any
 from archspec.layerops.base import Attrs, Op, OpDef, Shape, follows, get, register
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LinearAttrs(Attrs):
     in_f: int
     out_f: int

@@ -15,7 +15,7 @@ from typing import Any
 from archspec.layerops.base import CONVENTION_NAMES, Attrs, Items, Op, OpDef, Shape, nothing, register
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NormAttrs(Attrs):
     kind: str
     c: int  # channels (features when dims == 1)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from archspec.layerops.base import Attrs, Items, Op, OpDef, Shape, conv_out, nothing, register
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PoolAttrs(Attrs):
     k: int  # window (for global and adaptive pools: the input size over the output size)
     s: int

@@ -10,7 +10,7 @@ from typing import Any
 from archspec.layerops.base import Attrs, OpDef, Shape, nothing, register
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ZeroPadAttrs(Attrs):
     s: int
     pad: int

@@ -139,7 +139,7 @@ def test_every_backend_is_registered_and_reads_a_target() -> None:
 # ---- a throwaway op that lacks pieces: the registry says what, and using it is one located error ----
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Attrs(NoAttrs):
     pass
 
