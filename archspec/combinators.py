@@ -11,6 +11,7 @@ from archspec.layerops import NoAttrs
 from archspec.layerops.act import ALIASES as ACT_ALIASES
 from archspec.layerops.conv import ConvAttrs
 from archspec.layerops.droppath import DropPathAttrs
+from archspec.layerops.slice import SliceAttrs
 from archspec.layerops.zeropad import ZeroPadAttrs
 from archspec.ops import ACTIVATIONS, COMBINATORS, NORMS, SHORTCUTS, bind, conv_out
 from archspec.primitives import add_act, add_norm
@@ -75,7 +76,9 @@ def _stride(xs: tuple[int, ...], ys: tuple[int, ...], span: ir.Span | None) -> i
 
 
 def _concat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    sid = lw.open_scope("concat", ctx.prefix, "concat", ctx.scope, st.span)
+    branches = [b for b in st.body if b.kind != "let"]
+    split = _split(lw, a, st, x, len(branches), ctx) if "split" in a else 0
+    sid = lw.open_scope("concat", ctx.prefix, "concat", ctx.scope, st.span, {"split": split} if split else None)
     outs: list[T] = []
     for b in st.body:
         if b.kind == "let":
@@ -86,7 +89,13 @@ def _concat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> 
         bind("branch", COMBINATORS["branch"], b.args, lambda e: lw.eval(e, ctx.env), b.span)
         name = lw.alloc(ctx.prefix, "branch")
         bsid = lw.open_scope("branch", name, "branch", sid, b.span)
-        y = lw.body(b.body, x, ctx.with_(prefix=name, scope=bsid))
+        inner = ctx.with_(prefix=name, scope=bsid)
+        xi = x
+        if split:  # branch i reads the i-th of `split` equal channel chunks
+            chunk = x.shape[0] // split
+            i = len(outs)
+            xi = lw.add("slice", [x], SliceAttrs(i * chunk, (i + 1) * chunk), "slice", inner, b.span)
+        y = lw.body(b.body, xi, inner)
         if len(y.shape) != 3:
             raise SpecError("a branch must end with a C×H×W map", b.span)
         if outs and y.shape[1:] != outs[0].shape[1:]:
@@ -96,6 +105,21 @@ def _concat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> 
     if not outs:
         raise SpecError("`concat:` needs at least one `branch:`", st.span)
     return lw.add("concat", outs, NoAttrs(), "concat", ctx.with_(scope=sid), st.span)
+
+
+def _split(lw: Lowerer, a: dict[str, Any], st: ir.Compound, x: T, branches: int, ctx: Ctx) -> int:
+    """The N of `concat split=N:`, checked: the input's channels divide into N chunks, one per branch."""
+    n = as_int(*a["split"], ctx.env, "split", minimum=1)
+    span = a["split"][1]
+    if len(x.shape) != 3:
+        raise SpecError(f"`concat split={n}` needs a C×H×W input, got {shape_text(x.shape)}", span)
+    if x.shape[0] % n:
+        raise SpecError(f"split={n} does not divide the {x.shape[0]} input channels into equal chunks", span,
+                        hint=f"the chunks must be equal: choose a divisor of {x.shape[0]}")
+    if branches != n:
+        raise SpecError(f"split={n} makes {n} chunks but `concat` has {branches} branch(es)", span,
+                        hint="one `branch:` per chunk; `branch: identity` passes its chunk through")
+    return n
 
 
 def _scale(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:

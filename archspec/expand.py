@@ -68,11 +68,14 @@ class _Expander:
         elif s.kind == "residual":
             self.residual(s, indent)
         elif s.kind == "concat":
-            self.emit(indent, "concat:")
+            self.emit(indent, f"concat split={s.info['split']}:" if s.info.get("split") else "concat:")
             for b in self.items(s):
                 if isinstance(b, Scope):
                     self.emit(indent + 1, "branch:")
+                    written = len(self.out)
                     self.body(self.items(b), indent + 2)
+                    if len(self.out) == written:  # a pass-through branch
+                        self.emit(indent + 2, "identity")
         elif s.kind == "scale":
             self.emit(indent, "scale:")
             self.body([it for it in self.items(s) if not _is(it, Mul)], indent + 1)

@@ -162,7 +162,7 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     ">=": lambda a, b: a >= b,
 }
 
-FUNCTIONS = ("floor", "ceil", "round", "int", "min", "max", "abs", "divisible", "sqrt")
+FUNCTIONS = ("floor", "ceil", "round", "int", "min", "max", "abs", "divisible", "sqrt", "fixed")
 
 
 class Evaluator:
@@ -249,6 +249,8 @@ class Evaluator:
                 + f" argument(s), got {len(args)}",
                 e.span,
             )
+        if fn == "fixed":
+            return args[0]  # a width written through a function is not a literal: α leaves it as it is
         if fn == "floor":
             return math.floor(args[0])
         if fn == "ceil":

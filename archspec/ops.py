@@ -57,6 +57,10 @@ OPS: dict[str, OpSchema] = {
     ),
     "dropout": OpSchema(positional=("p",), keys=("p",), doc="dropout P: Dropout with probability P"),
     "flatten": OpSchema(doc="flatten: C×H×W → C·H·W"),
+    "shuffle": OpSchema(positional=("groups",), keys=("groups",), aliases={"g": "groups"},
+                        doc="shuffle G: channel shuffle (ShuffleNet): the channels as G groups, interleaved"),
+    "identity": OpSchema(doc="identity: nothing; the input passes on (a pass-through `branch: identity`)"),
+    "mean": OpSchema(doc="mean: the global average as a tensor method, x.mean([2, 3]) (C×H×W → C; no pool module)"),
     "act": OpSchema(positional=("kind",), keys=("kind",), doc="act [relu|relu6|silu|...]: the default or a named activation"),
     "norm": OpSchema(positional=("kind",), keys=("kind", "eps", "momentum"), doc="norm [bn] [eps=...]: normalisation"),
 }
@@ -67,7 +71,11 @@ COMBINATORS = {
         keys=("shortcut", "drop_path", "shortcut_norm", "act"),
         doc="residual [shortcut=auto|projection|zeropad|when_same|none] [drop_path=P] [act=A]: body + shortcut, then A",
     ),
-    "concat": OpSchema(doc="concat: branches side by side, joined along channels"),
+    "concat": OpSchema(
+        keys=("split",),
+        doc="concat [split=N]: branches side by side, joined along channels; with split=N, branch i gets the "
+            "i-th of N equal channel chunks of the input (ShuffleNet v2) instead of all of it",
+    ),
     "branch": OpSchema(doc="branch: one path inside concat"),
     "scale": OpSchema(doc="scale: multiply the input by the body's output (a channel gate, as in SE)"),
     "repeat": OpSchema(positional=("n",), keys=("n",), aliases={"x": "n"}, doc="repeat N: the body N times"),

@@ -15,6 +15,7 @@ from archspec.layerops.dropout import DropoutAttrs
 from archspec.layerops.linear import LinearAttrs
 from archspec.layerops.norm import NormAttrs
 from archspec.layerops.pool import PoolAttrs
+from archspec.layerops.shuffle import ShuffleAttrs
 from archspec.ops import ACTIVATIONS, NORMS, OPS, bind, conv_out
 
 if TYPE_CHECKING:
@@ -153,6 +154,26 @@ def _dropout(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     return lw.add("dropout", [x], DropoutAttrs(p), "dropout", ctx, st.span)
 
 
+def _mean(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    _spatial(st, x)
+    return lw.add("mean", [x], NoAttrs(), "mean", ctx, st.span)
+
+
+def _shuffle(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    c, _, _ = _spatial(st, x)
+    if "groups" not in a:
+        raise SpecError("`shuffle` needs a group count", st.span, hint="e.g. `shuffle 2`")
+    g = as_int(*a["groups"], ctx.env, "shuffle groups")
+    if c % g:
+        raise SpecError(f"shuffle {g} does not divide the {c} channels here", a["groups"][1],
+                        hint=f"the groups must divide the channel count ({c})")
+    return lw.add("shuffle", [x], ShuffleAttrs(g), "shuffle", ctx, st.span)
+
+
+def _identity(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    return x
+
+
 def _flatten_op(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     return _flatten(lw, x, ctx, st.span)
 
@@ -186,6 +207,9 @@ _LOWER = {
     "fc": _fc,
     "dropout": _dropout,
     "flatten": _flatten_op,
+    "mean": _mean,
+    "shuffle": _shuffle,
+    "identity": _identity,
     "act": _act,
     "norm": _norm,
 }

@@ -34,3 +34,11 @@ def zeropad_shortcut(x: torch.Tensor, s: int, pad: int) -> torch.Tensor:
     if s > 1:
         x = x[:, :, ::s, ::s]
     return F.pad(x, (0, 0, 0, 0, 0, pad)) if pad else x
+
+
+def channel_shuffle(x: torch.Tensor, groups: int) -> torch.Tensor:
+    """ShuffleNet's channel shuffle: C channels as ``groups`` × C/groups, transposed, flattened back."""
+    n, c, h, w = x.size()
+    x = x.view(n, groups, c // groups, h, w)
+    x = torch.transpose(x, 1, 2).contiguous()
+    return x.view(n, c, h, w)

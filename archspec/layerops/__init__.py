@@ -13,9 +13,12 @@ from archspec.layerops import (  # noqa: F401  (each import registers its ops)
     droppath,
     flatten,
     linear,
+    mean,
     mul,
     norm,
     pool,
+    shuffle,
+    slice,
     zeropad,
 )
 from archspec.layerops.base import (
