@@ -13,7 +13,7 @@ from archspec.layerops.conv import ConvAttrs
 from archspec.layerops.droppath import DropPathAttrs
 from archspec.layerops.slice import SliceAttrs
 from archspec.layerops.zeropad import ZeroPadAttrs
-from archspec.ops import ACTIVATIONS, COMBINATORS, NORMS, SHORTCUTS, bind, conv_out
+from archspec.ops import ACTIVATIONS, COMBINATORS, NORMS, ORDERS, SHORTCUTS, bind, conv_out
 from archspec.primitives import add_act, add_norm
 
 if TYPE_CHECKING:
@@ -29,8 +29,10 @@ def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -
     kind = as_word(*a["shortcut"], "shortcut", SHORTCUTS) if "shortcut" in a else "auto"
     p = as_float(*a["drop_path"], ctx.env, "drop_path", 0.0, 1.0) if "drop_path" in a else 0.0
     sc_norm = as_word(*a["shortcut_norm"], "norm", NORMS) if "shortcut_norm" in a else lw.defaults.norm
+    order = as_word(*a["order"], "order", ORDERS) if "order" in a else "body_first"
     sid = lw.open_scope("residual", ctx.prefix, "residual", ctx.scope, st.span, {"shortcut": kind})
     inner = ctx.with_(scope=sid)
+    start = lw.mark()[0]
     y = lw.body(st.body, x, inner)
     same = y.shape == x.shape
     if kind == "none" or (kind == "when_same" and not same):
@@ -45,6 +47,7 @@ def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -
         sc = x
     else:
         s = _stride(x.shape, y.shape, st.span)
+        mid = lw.mark()[0]
         ssid = lw.open_scope("shortcut", f"{ctx.prefix}.shortcut", "shortcut", sid, st.span)
         sctx = ctx.with_(prefix=f"{ctx.prefix}.shortcut" if ctx.prefix else "shortcut", scope=ssid)
         if kind == "zeropad":
@@ -58,6 +61,9 @@ def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -
             if sc_norm != "none":
                 sc = add_norm(lw, sc, sc_norm, sctx, st.span)
         lw.note(sid, shortcut=kind if kind != "auto" else "projection")
+        if order == "shortcut_first":
+            y, sc = lw.put_first(start, mid, [y, sc])
+            lw.note(sid, order=order)
     out = lw.add("add", [y, sc], NoAttrs(), "add", inner, st.span)
     if "act" in a:  # the activation after the addition, said on the residual itself
         kind = as_word(*a["act"], "activation", ACTIVATIONS)

@@ -105,6 +105,8 @@ class _Expander:
         body = [it for it in items if not (_is(it, Add) or _is(it, DropPath)) and not
                 (isinstance(it, Scope) and it.kind == "shortcut") and it not in after]
         head = "residual shortcut=" + {"identity": "auto"}.get(kind, kind)
+        if s.info.get("order") == "shortcut_first":
+            head += " order=shortcut_first"
         if after:
             head += f" act={after[0].attrs.kind}"
         drop = [it for it in items if _is(it, DropPath)]

@@ -15,6 +15,7 @@ from archspec import ir
 from archspec.errors import SpecError, did_you_mean
 
 MAX_MAGNITUDE = 10**15  # no size in a CNN comes near this; beyond it arithmetic is refused
+MAX_LIST = 10_000  # items in a list value (`range`, a comprehension): generators stay small and fast
 
 
 class Sym(str):
@@ -109,7 +110,7 @@ def _num(v: Any, span: ir.Span | None, env: Env, what: str = "a number") -> int 
     if isinstance(v, Sym):
         raise undefined(v, v.span or span, env)
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise SpecError(f"expected {what}, got `{v}`", span)
+        raise SpecError(f"expected {what}, got `{show(v)}`", span)
     return v
 
 
@@ -162,7 +163,32 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     ">=": lambda a, b: a >= b,
 }
 
-FUNCTIONS = ("floor", "ceil", "round", "int", "min", "max", "abs", "divisible", "sqrt", "fixed")
+FUNCTIONS = ("floor", "ceil", "round", "int", "min", "max", "abs", "divisible", "sqrt", "fixed", "log", "range", "len",
+             "runs")
+_LIST_FUNCTIONS = frozenset({"len", "runs"})  # functions of a list
+
+
+def show(v: Any) -> str:
+    """A value as the language writes it: ``[64, 128]``, ``true``, ``0.25``."""
+    if isinstance(v, tuple):
+        return "[" + ", ".join(show(x) for x in v) + "]"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _list(v: Any, span: ir.Span | None, env: Env, what: str = "a list") -> tuple[Any, ...]:
+    if isinstance(v, Sym):
+        raise undefined(v, v.span or span, env)
+    if not isinstance(v, tuple):
+        raise SpecError(f"expected {what}, got `{show(v)}`", span, hint="lists are written `[a, b, c]`")
+    return v
+
+
+def _sized(items: list[Any], span: ir.Span | None) -> tuple[Any, ...]:
+    if len(items) > MAX_LIST:
+        raise SpecError(f"a list of more than {MAX_LIST:,} items", span, hint="generators make at most a few hundred rows")
+    return tuple(items)
 
 
 class Evaluator:
@@ -210,7 +236,27 @@ class Evaluator:
             return self.eval(e.body if self.truth(self.eval(e.test, env), e.test.span, env) else e.orelse, env)
         if kind == "func":
             return self._func(e, env)
+        if kind == "list":
+            return _sized([self.eval(x, env) for x in e.items], e.span)
+        if kind == "comp":
+            return self._comp(e, env)
+        if kind == "index":
+            xs = _list(self.eval(e.obj, env), e.obj.span, env, "a list to index")
+            i = self.eval(e.index, env)
+            if isinstance(i, bool) or not isinstance(i, int):
+                raise SpecError(f"a list index is a whole number, got `{show(i)}`", e.index.span)
+            if not -len(xs) <= i < len(xs):
+                raise SpecError(f"index {i} is outside the list of {len(xs)} item(s)", e.index.span)
+            return xs[i]
         raise SpecError(f"unsupported expression `{kind}`", getattr(e, "span", None))
+
+    def _comp(self, e: ir.Comp, env: Env) -> tuple[Any, ...]:
+        """``[expr for a, b in items]``: each item bound in a scope of its own (unpacked for several names)."""
+        items = _list(self.eval(e.iter, env), e.iter.span, env, "a list to go through")
+        out = []
+        for item in items:
+            out.append(self.eval(e.expr, env.child(bind_names(e.names, item, e.iter.span))))
+        return _sized(out, e.span)
 
     def truth(self, v: Any, span: ir.Span | None, env: Env) -> bool:
         if isinstance(v, Sym):
@@ -235,13 +281,26 @@ class Evaluator:
         raise SpecError(f"`{e.op}` compares numbers", e.span)
 
     def _func(self, e: ir.Func, env: Env) -> Any:
-        args = [_num(self.eval(a, env), a.span, env) for a in e.args]
         fn = e.fn
         if fn not in FUNCTIONS:
             raise SpecError(
                 f"unknown function `{fn}`", e.span, hint=did_you_mean(fn, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS)
             )
-        arity = {"min": (1, 99), "max": (1, 99), "divisible": (1, 2), "round": (1, 1)}.get(fn, (1, 1))
+        if fn in _LIST_FUNCTIONS:
+            if len(e.args) != 1:
+                raise SpecError(f"`{fn}` takes 1 argument(s), got {len(e.args)}", e.span)
+            xs = _list(self.eval(e.args[0], env), e.args[0].span, env)
+            if fn == "len":
+                return len(xs)
+            runs: list[list[Any]] = []  # consecutive equal items as [item, count]
+            for x in xs:
+                if runs and runs[-1][0] == x:
+                    runs[-1][1] += 1
+                else:
+                    runs.append([x, 1])
+            return tuple(tuple(r) for r in runs)
+        args = [_num(self.eval(a, env), a.span, env) for a in e.args]
+        arity = {"min": (1, 99), "max": (1, 99), "divisible": (1, 2), "round": (1, 1), "range": (1, 2)}.get(fn, (1, 1))
         if not arity[0] <= len(args) <= arity[1]:
             raise SpecError(
                 f"`{fn}` takes {arity[0]}"
@@ -249,6 +308,17 @@ class Evaluator:
                 + f" argument(s), got {len(args)}",
                 e.span,
             )
+        if fn == "range":
+            lo, hi = (0, args[0]) if len(args) == 1 else (args[0], args[1])
+            if not all(isinstance(v, int) for v in (lo, hi)):
+                raise SpecError("`range` counts whole numbers", e.span)
+            if hi - lo > MAX_LIST:
+                raise SpecError(f"a range of more than {MAX_LIST:,} items", e.span)
+            return tuple(range(lo, hi))
+        if fn == "log":
+            if args[0] <= 0:
+                raise SpecError("the logarithm of a number that is not positive", e.span)
+            return math.log(args[0])
         if fn == "fixed":
             return args[0]  # a width written through a function is not a literal: α leaves it as it is
         if fn == "floor":
@@ -319,3 +389,13 @@ def as_word(v: Any, span: ir.Span | None, what: str, choices: Mapping[str, Any] 
 def _bad_word(v: Any, span: ir.Span | None, what: str, choices: tuple[str, ...]) -> str:
     hint = did_you_mean(str(v), choices) if isinstance(v, str) else None
     raise SpecError(f"unknown {what} `{v}`", span, hint=hint or f"{what} is one of: {', '.join(choices)}")
+
+
+def bind_names(names: list[str], item: Any, span: ir.Span | None) -> dict[str, Any]:
+    """The names of a ``for`` bound to one item: the item itself, or its parts for several names."""
+    if len(names) == 1:
+        return {names[0]: item}
+    if not isinstance(item, tuple) or len(item) != len(names):
+        raise SpecError(f"cannot unpack `{show(item)}` into {len(names)} names ({', '.join(names)})", span,
+                        hint=f"each item must be a list of {len(names)}")
+    return dict(zip(names, item, strict=True))

@@ -55,6 +55,12 @@ def expr(e: Any, compact: bool = False) -> str:
         return f"{e.obj}.{e.attr}"
     if k == "func":
         return f"{e.fn}({', '.join(expr(a) for a in e.args)})"
+    if k == "list":
+        return f"[{', '.join(expr(a) for a in e.items)}]"
+    if k == "comp":
+        return f"[{expr(e.expr)} for {', '.join(e.names)} in {expr(e.iter)}]"
+    if k == "index":
+        return f"{_sub(e.obj, _PREC['atom'], compact)}[{expr(e.index)}]"
     if k == "unary":
         if e.op == "not":
             return "not " + _sub(e.operand, _PREC["not"], compact)
@@ -205,7 +211,7 @@ class _Printer:
         elif isinstance(item, ir.Stages):
             call = item.block + (f"({', '.join(arg(a, spaced=True) for a in item.args)})" if item.args else "")
             self.emit(0, f"stages {call}:", item.span, opens=True)
-            self.table([_cells(r.args) for r in item.rows], [r.span for r in item.rows])
+            self.table([_row_cells(r) for r in item.rows], [r.span for r in item.rows])
         else:
             head = item.name if item.name in ("stem", "head") else f"stage {item.name}"
             self.suite(head + (f" {args(item.args)}" if item.args else ""), item.body, 0, item.span)
@@ -284,6 +290,14 @@ class _Printer:
                 text.append(code[k] + " " * (column - len(last)) + rows[k].comment)  # type: ignore[union-attr]
             i = j
         return "\n".join(text) + "\n"
+
+
+def _row_cells(row: ir.Row) -> list[tuple[str, str]]:
+    """A stage-table row's cells; a generated row's `for NAMES in LIST:` is its first cell."""
+    cells = _cells(row.args)
+    if row.each is None:
+        return cells
+    return [("for", f"for {', '.join(row.names)} in {expr(row.each)}:"), *cells]
 
 
 def _cells(items: list[ir.Arg]) -> list[tuple[str, str]]:

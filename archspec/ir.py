@@ -90,7 +90,34 @@ class Cond(Node):
     span: Span | None = None
 
 
-Expr = Annotated[Num | Str | Name | Attr | Func | BinOp | Unary | Cond, Field(discriminator="kind")]
+class List(Node):
+    """``[a, b, c]``."""
+
+    kind: Literal["list"] = "list"
+    items: list[Expr]
+    span: Span | None = None
+
+
+class Comp(Node):
+    """``[expr for a, b in items]``: one value per item, the names bound to it (unpacked when several)."""
+
+    kind: Literal["comp"] = "comp"
+    expr: Expr
+    names: list[str]
+    iter: Expr
+    span: Span | None = None
+
+
+class Index(Node):
+    """``xs[i]``: an item of a list (negative counts from the end)."""
+
+    kind: Literal["index"] = "index"
+    obj: Expr
+    index: Expr
+    span: Span | None = None
+
+
+Expr = Annotated[Num | Str | Name | Attr | Func | BinOp | Unary | Cond | List | Comp | Index, Field(discriminator="kind")]
 
 
 # ---- arguments and statements --------------------------------------------------------------
@@ -169,9 +196,12 @@ class BlockDef(Node):
 
 
 class Row(Node):
-    """One row of a stage table: ``128 x4 s2``."""
+    """One row of a stage table: ``128 x4 s2``; or a generated row, ``for w, n in runs(widths): c=w x=n s2``,
+    which stands for one row per item of ``each``, its ``names`` bound to the item."""
 
     args: list[Arg]
+    names: list[str] = []
+    each: Expr | None = None
     span: Span | None = None
 
 

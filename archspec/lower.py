@@ -14,7 +14,7 @@ from typing import Any
 
 from archspec import combinators, ir, primitives
 from archspec.errors import SpecError, did_you_mean, shape_text
-from archspec.expr import Env, Evaluator, Shape, as_int
+from archspec.expr import Env, Evaluator, Shape, as_int, bind_names, show
 from archspec.graph import Graph, Node, Scope
 from archspec.layerops import Attrs, Defaults, get
 from archspec.ops import COMBINATORS, OPS, OpSchema, bind
@@ -165,6 +165,20 @@ class Lowerer:
             raise SpecError(f"expanding the network takes more than {self.max_steps:,} steps", span,
                             hint="a loop or block nesting too large; raise the budget with --max-layers")
 
+    def put_first(self, start: int, mid: int, values: list[T]) -> list[T]:
+        """Move the nodes from ``mid`` on before those from ``start`` (a residual's shortcut before its
+        body, so its weights come first). They must read nothing made in between; ``values`` are
+        returned with their node ids moved too."""
+        moved, rest = self.nodes[mid:], self.nodes[start:mid]
+        inside = {n.id for n in rest}
+        assert not any(i in inside for n in moved for i in n.inputs), "moved nodes read the nodes they pass"
+        remap = {n.id: start + i for i, n in enumerate(moved + rest)}
+        for n in moved + rest:
+            n.id = remap[n.id]
+            n.inputs = tuple(remap.get(i, i) for i in n.inputs)
+        self.nodes[start:] = moved + rest
+        return [T(remap.get(t.node, t.node), t.shape) for t in values]
+
     def mark(self) -> tuple[int, int]:
         """Where the lowering stands (nodes, steps): take one before a repetition, for ``check_loop``."""
         return len(self.nodes), self.steps
@@ -203,7 +217,10 @@ class Lowerer:
                             self.spec.input_span, hint="raise it with --max-activations, or check the input size")
         env = self.cfg.globals
         stage_no = 0
-        total = sum(self._row_repeats(p, r, env) for p in self.spec.parts if isinstance(p, ir.Stages) for r in p.rows)
+        # Each stage-table row with the environment it is read in (a generated row: one per item).
+        rows = {id(p): [(r, e) for r in p.rows for e in self._row_envs(r, env)]
+                for p in self.spec.parts if isinstance(p, ir.Stages)}
+        total = sum(self._row_repeats(p, r, e) for p in self.spec.parts if isinstance(p, ir.Stages) for r, e in rows[id(p)])
         index = [0]
         for part in self.spec.parts:
             if isinstance(part, ir.Section):
@@ -216,9 +233,9 @@ class Lowerer:
                 x = self.body(part.body, x, Ctx(name, sid, env.child(local), True))
                 self.scopes[sid].info.update(self._section_info(sid, first))
             else:
-                for row in part.rows:
+                for row, row_env in rows[id(part)]:
                     stage_no += 1
-                    x = self.stage_row(part, row, f"stage{stage_no}", x, env, index, total)
+                    x = self.stage_row(part, row, f"stage{stage_no}", x, row_env, index, total)
         if not self.nodes:
             first = ir.Span(line=1, col=1, end_line=1, end_col=2)  # a file of blocks only has no `network` line
             raise SpecError("the network has no layers", self.spec.name_span or first,
@@ -242,6 +259,21 @@ class Lowerer:
         words = [f"{scope.info[p.name]:g}" if p.width else f"{p.name}={_short(scope.info[p.name])}"
                  for p in bdef.params if p.name in scope.info]
         return f"{scope.label}({' '.join(words)})"
+
+    def _row_envs(self, row: ir.Row, env: Env) -> list[Env]:
+        """The environments a row is read in: the spec's own, or for ``for NAMES in LIST:`` one per item."""
+        if row.each is None:
+            return [env]
+        items = self.eval(row.each, env)
+        if not isinstance(items, tuple):
+            raise SpecError(f"a generated row goes through a list, got `{show(items)}`", row.each.span,
+                            hint="e.g. `for w, n in runs(widths): c=w x=n s2`")
+        if not items:
+            raise SpecError("this generated row makes no stages: its list is empty", row.each.span)
+        if len(items) > self.budget.max_nodes:
+            raise SpecError(f"{len(items):,} generated stages is over the budget of {self.budget.max_nodes:,} layers",
+                            row.each.span)
+        return [env.child(bind_names(row.names, item, row.each.span)) for item in items]
 
     def _row_repeats(self, part: ir.Stages, row: ir.Row, env: Env) -> int:
         for a in row.args:

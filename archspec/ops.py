@@ -68,8 +68,9 @@ OPS["linear"] = OPS["fc"]
 
 COMBINATORS = {
     "residual": OpSchema(
-        keys=("shortcut", "drop_path", "shortcut_norm", "act"),
-        doc="residual [shortcut=auto|projection|zeropad|when_same|none] [drop_path=P] [act=A]: body + shortcut, then A",
+        keys=("shortcut", "drop_path", "shortcut_norm", "act", "order"),
+        doc="residual [shortcut=auto|projection|zeropad|when_same|none] [drop_path=P] [act=A] "
+            "[order=body_first|shortcut_first]: body + shortcut, then A; order says whose weights come first",
     ),
     "concat": OpSchema(
         keys=("split",),
@@ -89,6 +90,9 @@ COMBINATORS = {
     ),
 }
 SHORTCUTS = ("auto", "projection", "zeropad", "when_same", "none")
+# Whose layers (and so weights, in state_dict order) come first in a residual: torchvision's RegNet
+# registers its projection before the block body, ResNet after.
+ORDERS = ("body_first", "shortcut_first")
 
 
 def bind(

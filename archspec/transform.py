@@ -97,6 +97,15 @@ class ToIR:
     def neg(self, meta: Any, c: list[Any]) -> ir.Unary:
         return ir.Unary.model_construct(op=str(c[0]), operand=c[1], span=meta_span(meta))
 
+    def list_(self, meta: Any, c: list[Any]) -> ir.List:
+        return ir.List.model_construct(items=[x for x in c if x is not None], span=meta_span(meta))
+
+    def comp(self, meta: Any, c: list[Any]) -> ir.Comp:
+        return ir.Comp.model_construct(expr=c[0], names=[str(t) for t in c[1:-1]], iter=c[-1], span=meta_span(meta))
+
+    def index(self, meta: Any, c: list[Any]) -> ir.Index:
+        return ir.Index.model_construct(obj=c[0], index=c[1], span=meta_span(meta))
+
     def cond(self, meta: Any, c: list[Any]) -> ir.Cond:
         return ir.Cond.model_construct(body=c[0], test=c[1], orelse=c[2], span=meta_span(meta))
 
@@ -194,7 +203,12 @@ class ToIR:
         return ("block", ir.BlockDef.model_construct(name=str(c[0]), params=params, body=body, span=meta_span(meta)))
 
     def row(self, meta: Any, c: list[Any]) -> ir.Row:
-        return ir.Row.model_construct(args=list(c), span=meta_span(meta))
+        return ir.Row.model_construct(args=list(c), names=[], each=None, span=meta_span(meta))
+
+    def row_for(self, meta: Any, c: list[Any]) -> ir.Row:
+        names = [str(t) for t in c if isinstance(t, Token)]
+        rest = [x for x in c if not isinstance(x, Token)]
+        return ir.Row.model_construct(args=rest[1:], names=names, each=rest[0], span=meta_span(meta))
 
     def stages(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         args = c[1] if len(c) > 1 and isinstance(c[1], list) else []

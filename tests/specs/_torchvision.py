@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -16,7 +18,28 @@ def torchvision_model(name: str, **kwargs: Any) -> nn.Module:
     """torchvision's model, untrained; GoogLeNet without aux heads and without its slow init."""
     if name == "googlenet":
         kwargs = {"aux_logits": False, "init_weights": False, **kwargs}
+    if name.startswith("regnet"):
+        # RegNet computes its stage widths with tensors (.tolist()): on the CPU even under a meta device.
+        from torchvision.models import regnet
+
+        with _cpu_block_params(regnet.BlockParams):
+            return getattr(torchvision.models, name)(weights=None, **kwargs)
     return getattr(torchvision.models, name)(weights=None, **kwargs)
+
+
+@contextlib.contextmanager
+def _cpu_block_params(cls: Any) -> Iterator[None]:
+    original = cls.__dict__["from_init_params"]
+
+    def on_cpu(klass: Any, *args: Any, **kw: Any) -> Any:
+        with torch.device("cpu"):
+            return original.__func__(klass, *args, **kw)
+
+    cls.from_init_params = classmethod(on_cpu)
+    try:
+        yield
+    finally:
+        cls.from_init_params = original
 
 
 def randomize_norms(model: nn.Module) -> None:
