@@ -220,8 +220,10 @@ class Lowerer:
         # Each stage-table row with the environment it is read in (a generated row: one per item).
         rows = {id(p): [(r, e) for r in p.rows for e in self._row_envs(r, env)]
                 for p in self.spec.parts if isinstance(p, ir.Stages)}
-        total = sum(self._row_repeats(p, r, e) for p in self.spec.parts if isinstance(p, ir.Stages) for r, e in rows[id(p)])
+        total = sum(self._row_repeats(p, r, e) for p in self.spec.parts if isinstance(p, ir.Stages) for r, e in rows[id(p)]
+                    if _op_row(r) is None)
         index = [0]
+        op_rows: dict[str, int] = {}
         for part in self.spec.parts:
             if isinstance(part, ir.Section):
                 name = part.name
@@ -234,6 +236,11 @@ class Lowerer:
                 self.scopes[sid].info.update(self._section_info(sid, first))
             else:
                 for row, row_env in rows[id(part)]:
+                    op = _op_row(row)
+                    if op is not None:  # a pool (or any op) between the stages: a stage of its own, `maxpool1`
+                        op_rows[op] = op_rows.get(op, 0) + 1
+                        x = self.op_row(row, op, f"{op}{op_rows[op]}", x, row_env)
+                        continue
                     stage_no += 1
                     x = self.stage_row(part, row, f"stage{stage_no}", x, row_env, index, total)
         if not self.nodes:
@@ -315,6 +322,16 @@ class Lowerer:
             index[0] += 1
             if i == 1:
                 self.check_loop(n, 2, before, row.span)
+        return x
+
+    def op_row(self, row: ir.Row, op: str, name: str, x: T, env: Env) -> T:
+        """A stage-table row that is an op statement (SqueezeNet's max-pools between its fire modules)."""
+        sid = self.open_scope("stage", name, name, 0, row.span)
+        call = ir.Call.model_construct(name=op, args=row.args[1:], span=row.span)
+        first = len(self.nodes)
+        self.where = row.span
+        x = self.stmt(call, x, Ctx(name, sid, env.child({"in": Shape(*x.shape)} if len(x.shape) == 3 else {}), False))
+        self.note(sid, **self._section_info(sid, first), op=op)
         return x
 
     def _enclosing_block(self, scope: int) -> int | None:
@@ -445,6 +462,14 @@ class Lowerer:
             raise
         finally:
             self.stack.pop()
+
+
+def _op_row(row: ir.Row) -> str | None:
+    """The op a stage-table row states (its first word is an op: `maxpool k3 s2 ceil`), if it is one."""
+    first = row.args[0] if row.args else None
+    if first is not None and first.key is None and isinstance(first.value, ir.Name) and first.value.id in OPS:
+        return first.value.id
+    return None
 
 
 def _short(v: Any) -> str:
