@@ -97,6 +97,8 @@ def arg(a: ir.Arg, spaced: bool = False) -> str:
     """One argument. Space-separated lists (``spaced`` False) print arithmetic tight and put
     anything looser than a sum in parentheses; a positional argument cannot start with a sign."""
     if a.short:
+        if a.value.kind == "list":  # `k1x7`
+            return f"{a.key}{'x'.join(expr(v) for v in a.value.items)}"
         return f"{a.key}{expr(a.value)}"
     if spaced:
         value = expr(a.value) if a.key is not None else _sub(a.value, _PREC["sum"], False)

@@ -10,7 +10,7 @@ from archspec.expr import as_bool, as_float, as_int, as_word
 from archspec.layerops.act import ALIASES as ACT_ALIASES
 from archspec.layerops.act import ActAttrs
 from archspec.layerops.base import NoAttrs
-from archspec.layerops.conv import ConvAttrs
+from archspec.layerops.conv import ConvAttrs, size, size_text
 from archspec.layerops.dropout import DropoutAttrs
 from archspec.layerops.linear import LinearAttrs
 from archspec.layerops.norm import NormAttrs
@@ -34,6 +34,17 @@ def _spatial(st: ir.Call, x: T) -> tuple[int, int, int]:
         raise SpecError(f"`{st.name}` needs a C×H×W input, but the input here is flat ({x.shape[0]} features)", st.span,
                         hint="spatial ops must come before `flatten` / `fc`")
     return x.shape  # type: ignore[return-value]
+
+
+def _pair(v: Any, span: ir.Span | None, env: Any, what: str, minimum: int = 1) -> tuple[int, int]:
+    """A size: one whole number for both axes (`k3`), or height and width (`k1x7`, `k=[1, 7]`)."""
+    if isinstance(v, (tuple, list)):
+        if len(v) != 2:
+            raise SpecError(f"a {what} is one number or a height×width pair, got {len(v)} numbers", span,
+                            hint="e.g. `k3`, `k1x7` or `kernel=[1, 7]`")
+        return as_int(v[0], span, env, what, minimum=minimum), as_int(v[1], span, env, what, minimum=minimum)
+    n = as_int(v, span, env, what, minimum=minimum)
+    return n, n
 
 
 def _get(a: dict[str, Any], key: str, default: Any) -> tuple[Any, ir.Span | None]:
@@ -61,22 +72,23 @@ def _conv(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     c = as_int(*a["c"], env, "output channels")
     if ctx.top and _literal(st, "c"):
         c = lw.scale_width(c)
-    k = as_int(*a["k"], env, "kernel size")
-    s = as_int(*_get(a, "s", 1), env, "stride")
-    d = as_int(*_get(a, "d", 1), env, "dilation")
-    p = as_int(*_get(a, "p", d * (k - 1) // 2), env, "padding", minimum=0)
+    k = _pair(*a["k"], env, "kernel size")
+    s = _pair(*_get(a, "s", 1), env, "stride")
+    d = _pair(*_get(a, "d", 1), env, "dilation")
+    p = _pair(*_get(a, "p", [d[0] * (k[0] - 1) // 2, d[1] * (k[1] - 1) // 2]), env, "padding", minimum=0)
     g = as_int(*_get(a, "g", 1), env, "groups")
     if c_in % g or c % g:
         culprit = a["g"][1] if "g" in a else st.span
         raise SpecError(f"groups={g} does not divide the channels ({c_in} in, {c} out)", culprit,
                         hint=f"the input here has {c_in} channels")
-    if conv_out(h, k, s, p, d) < 1 or conv_out(w, k, s, p, d) < 1:
-        raise SpecError(f"a {k}×{k} conv with stride {s} leaves a map smaller than 1×1 (input {h}×{w})", st.span,
+    if conv_out(h, k[0], s[0], p[0], d[0]) < 1 or conv_out(w, k[1], s[1], p[1], d[1]) < 1:
+        raise SpecError(f"a {k[0]}×{k[1]} conv with stride {size_text(size(*s))} leaves a map smaller than 1×1 "
+                        f"(input {h}×{w})", st.span,
                         hint="the input is too small for this kernel/stride; use a larger input or fewer downsamplings")
     norm = _norm_kind(a, "norm", lw.defaults.norm, st.span)
     act = _act_kind(lw, a, "act", lw.defaults.act, ctx, st.span)
     bias = as_bool(*a["bias"], env, "bias") if "bias" in a else norm == "none"
-    y = lw.add("conv", [x], ConvAttrs(c_in, c, k, s, p, d, g, bias), "conv", ctx, st.span)
+    y = lw.add("conv", [x], ConvAttrs(c_in, c, size(*k), size(*s), size(*p), size(*d), g, bias), "conv", ctx, st.span)
     if norm != "none":
         y = add_norm(lw, y, norm, ctx, st.span)
     if act != "none":

@@ -113,7 +113,13 @@ class ToIR:
     def short(self, meta: Any, c: list[Token]) -> ir.Arg:
         tok = c[0]
         span = meta_span(meta)
-        value = ir.Num.model_construct(value=_num(str(tok)[1:]), span=span)
+        text = str(tok)[1:]
+        if "x" in text:  # `k1x7`: a (height, width) pair
+            h, w = text.split("x")
+            value: Any = ir.List.model_construct(items=[ir.Num.model_construct(value=_num(h), span=span),
+                                                        ir.Num.model_construct(value=_num(w), span=span)], span=span)
+        else:
+            value = ir.Num.model_construct(value=_num(text), span=span)
         return ir.Arg.model_construct(key=str(tok)[0], value=value, short=True, span=span)
 
     def kwarg(self, meta: Any, c: list[Any]) -> ir.Arg:

@@ -7,15 +7,32 @@ from typing import Any
 
 from archspec.layerops.base import Attrs, Op, OpDef, Shape, conv_out, follows, get, register
 
+Size = int | tuple[int, int]  # one number for a square, or (height, width) as PyTorch takes it
+
+
+def hw(v: Size) -> tuple[int, int]:
+    """A size as (height, width)."""
+    return (v, v) if isinstance(v, int) else v
+
+
+def size(h: int, w: int) -> Size:
+    """(height, width) as a size: one number when square."""
+    return h if h == w else (h, w)
+
+
+def size_text(v: Size, sep: str = "×") -> str:
+    """``3`` or ``1×7``."""
+    return str(v) if isinstance(v, int) else f"{v[0]}{sep}{v[1]}"
+
 
 @dataclass(slots=True)
 class ConvAttrs(Attrs):
     in_c: int
     out_c: int
-    k: int  # kernel size
-    s: int = 1  # stride
-    p: int = 0  # zero padding on every side
-    d: int = 1  # dilation
+    k: Size  # kernel size
+    s: Size = 1  # stride
+    p: Size = 0  # zero padding, on both sides of each axis
+    d: Size = 1  # dilation
     g: int = 1  # groups
     bias: bool = False
 
@@ -30,7 +47,7 @@ class Conv(OpDef):
     kind = "conv"
     Attrs = ConvAttrs
     fresh = True
-    example = "conv 8 k3 s2 p1 bias norm=none act=none"
+    example = "conv 8 k3 s2 p1 bias norm=none act=none\nconv 8 k1x7 p0x3\nconv 8 k3x1 s2x1 d1x1"
     counts = {
         "macs": lambda o: [("conv", o.macs)],
         "flops": lambda o: [("conv", 2 * o.macs + _bias_out(o))],
@@ -45,14 +62,17 @@ class Conv(OpDef):
 
     def shape(self, a: ConvAttrs, ins: list[Shape]) -> Shape:
         _, h, w = ins[0]
-        return (a.out_c, conv_out(h, a.k, a.s, a.p, a.d), conv_out(w, a.k, a.s, a.p, a.d))
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = hw(a.k), hw(a.s), hw(a.p), hw(a.d)
+        return (a.out_c, conv_out(h, kh, sh, ph, dh), conv_out(w, kw, sw, pw, dw))
 
     def params(self, a: ConvAttrs, ins: Any, out: Shape) -> int:
-        return a.out_c * (a.in_c // a.g) * a.k * a.k + (a.out_c if a.bias else 0)
+        kh, kw = hw(a.k)
+        return a.out_c * (a.in_c // a.g) * kh * kw + (a.out_c if a.bias else 0)
 
     def macs(self, a: ConvAttrs, ins: Any, out: Shape) -> int:
         c, h, w = out
-        return c * h * w * (a.in_c // a.g) * a.k * a.k
+        kh, kw = hw(a.k)
+        return c * h * w * (a.in_c // a.g) * kh * kw
 
     def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
         return list(node.inputs[:1]), {}
@@ -70,10 +90,11 @@ class Conv(OpDef):
         rest = list(after)
         norm = rest.pop(0) if rest and isinstance(get(rest[0].op), Norm) and follows(rest[0], n) else None
         act = rest[0] if rest and isinstance(get(rest[0].op), Act) and follows(rest[0], norm or n) else None
-        words = [f"conv {a.out_c} k{a.k}"]
-        words += [f"s{a.s}"] if a.s != 1 else []
-        words += [f"p{a.p}"] if a.p != a.d * (a.k - 1) // 2 else []
-        words += [f"d{a.d}"] if a.d != 1 else []
+        (kh, kw), (dh, dw) = hw(a.k), hw(a.d)
+        words = [f"conv {a.out_c} k{size_text(a.k, 'x')}"]
+        words += [f"s{size_text(a.s, 'x')}"] if a.s != 1 else []
+        words += [f"p{size_text(a.p, 'x')}"] if hw(a.p) != (dh * (kh - 1) // 2, dw * (kw - 1) // 2) else []
+        words += [f"d{size_text(a.d, 'x')}"] if a.d != 1 else []
         words += [f"groups={a.g}"] if a.g != 1 else []
         if a.bias != (norm is None):
             words.append("bias" if a.bias else "bias=false")
@@ -85,8 +106,9 @@ class Conv(OpDef):
 
     def label(self, a: ConvAttrs, ins: list[Shape] | None = None) -> str:
         name = "dwconv" if a.g > 1 and a.g == a.in_c == a.out_c else "conv"
-        parts = [f"{name} {a.k}×{a.k}", str(a.out_c)]
-        parts += [f"s{a.s}"] if a.s > 1 else []
+        kh, kw = hw(a.k)
+        parts = [f"{name} {kh}×{kw}", str(a.out_c)]
+        parts += [f"s{size_text(a.s)}"] if a.s != 1 else []
         parts += [f"g{a.g}"] if a.g > 1 and name == "conv" else []
-        parts += [f"d{a.d}"] if a.d > 1 else []
+        parts += [f"d{size_text(a.d)}"] if a.d != 1 else []
         return ", ".join(parts)

@@ -16,7 +16,7 @@ from archspec.backends.torch import copy_by_position
 
 def torchvision_model(name: str, **kwargs: Any) -> nn.Module:
     """torchvision's model, untrained; GoogLeNet without aux heads and without its slow init."""
-    if name == "googlenet":
+    if name in ("googlenet", "inception_v3"):
         kwargs = {"aux_logits": False, "init_weights": False, **kwargs}
     if name.startswith("regnet"):
         # RegNet computes its stage widths with tensors (.tolist()): on the CPU even under a meta device.
