@@ -39,6 +39,7 @@ class T:
 
     node: int
     shape: tuple[int, ...]
+    layout: str = "cf"  # "cf": C×H×W (or features); "cl": H×W×C, between `channels_last` and `channels_first`
 
 
 @dataclass
@@ -125,13 +126,16 @@ class Lowerer:
         """A literal width under α and the rounding policy."""
         return self.cfg.scale_width(c)
 
-    def add(self, op: str, inputs: list[T], attrs: Attrs, base: str, ctx: Ctx, span: ir.Span | None) -> T:
+    def add(self, op: str, inputs: list[T], attrs: Attrs, base: str, ctx: Ctx, span: ir.Span | None,
+            layout: str | None = None) -> T:
         """Append a node of ``op`` named ``base1``, ``base2``, … under the context's prefix."""
-        return self.add_at(op, inputs, attrs, self.alloc(ctx.prefix, base), ctx, span)
+        return self.add_at(op, inputs, attrs, self.alloc(ctx.prefix, base), ctx, span, layout)
 
-    def add_at(self, op: str, inputs: list[T], attrs: Attrs, name: str, ctx: Ctx, span: ir.Span | None) -> T:
+    def add_at(self, op: str, inputs: list[T], attrs: Attrs, name: str, ctx: Ctx, span: ir.Span | None,
+               layout: str | None = None) -> T:
         """Append a node at the path ``name``, its shape, parameters and MACs from the op registry,
-        after checking every size against the budget."""
+        after checking every size against the budget. Its output keeps the first input's layout
+        unless ``layout`` says otherwise (a permute)."""
         b = self.budget
         if len(self.nodes) >= b.max_nodes:
             raise SpecError(f"the network has more than {b.max_nodes:,} layers", span, hint="raise the budget with --max-layers")
@@ -156,7 +160,7 @@ class Lowerer:
                             hint="raise the budget with --max-activations")
         node = Node(len(self.nodes), name, op, tuple(t.node for t in inputs), out, attrs, ctx.scope, span, params, macs)
         self.nodes.append(node)
-        return T(node.id, out)
+        return T(node.id, out, layout or (inputs[0].layout if inputs else "cf"))
 
     def step(self, span: ir.Span | None) -> None:
         """Count one statement or block call against the budget."""
@@ -177,7 +181,7 @@ class Lowerer:
             n.id = remap[n.id]
             n.inputs = tuple(remap.get(i, i) for i in n.inputs)
         self.nodes[start:] = moved + rest
-        return [T(remap.get(t.node, t.node), t.shape) for t in values]
+        return [T(remap.get(t.node, t.node), t.shape, t.layout) for t in values]
 
     def mark(self) -> tuple[int, int]:
         """Where the lowering stands (nodes, steps): take one before a repetition, for ``check_loop``."""

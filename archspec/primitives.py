@@ -12,8 +12,11 @@ from archspec.layerops.act import ActAttrs
 from archspec.layerops.base import NoAttrs
 from archspec.layerops.conv import ConvAttrs, size, size_text
 from archspec.layerops.dropout import DropoutAttrs
+from archspec.layerops.layerscale import LayerScaleAttrs
 from archspec.layerops.linear import LinearAttrs
+from archspec.layerops.norm import NORMS as NORMS_TABLE
 from archspec.layerops.norm import NormAttrs
+from archspec.layerops.permute import TO_FIRST, TO_LAST, PermuteAttrs
 from archspec.layerops.pool import PoolAttrs
 from archspec.layerops.shuffle import ShuffleAttrs
 from archspec.ops import ACTIVATIONS, NORMS, OPS, bind, conv_out
@@ -30,6 +33,9 @@ def lower_op(lw: Lowerer, st: ir.Call, x: T, ctx: Ctx) -> T:
 
 
 def _spatial(st: ir.Call, x: T) -> tuple[int, int, int]:
+    if x.layout == "cl":
+        raise SpecError(f"`{st.name}` needs a C×H×W input, but the input here is channels-last (H×W×C)", st.span,
+                        hint="write `channels_first` before it")
     if len(x.shape) != 3:
         raise SpecError(f"`{st.name}` needs a C×H×W input, but the input here is flat ({x.shape[0]} features)", st.span,
                         hint="spatial ops must come before `flatten` / `fc`")
@@ -99,10 +105,15 @@ def _conv(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
 def add_norm(
     lw: Lowerer, x: T, kind: str, ctx: Ctx, span: ir.Span | None, eps: float | None = None, momentum: float | None = None
 ) -> T:
-    """A norm node of ``kind`` on ``x``, with the spec's default eps and momentum unless given."""
+    """A norm node of ``kind`` on ``x``, with the spec's default eps and momentum unless given; on a
+    channels-last tensor it normalises the last axis."""
     d = lw.defaults
-    attrs = NormAttrs(kind, x.shape[0], d.norm_eps if eps is None else eps, d.norm_momentum if momentum is None else momentum,
-                      len(x.shape))
+    last = x.layout == "cl"
+    if last and not NORMS_TABLE[kind].any_axis:
+        raise SpecError(f"`{kind}` normalises channels-first maps; the input here is channels-last (H×W×C)", span,
+                        hint="write `channels_first` before it, or use `ln`")
+    attrs = NormAttrs(kind, x.shape[-1] if last else x.shape[0], d.norm_eps if eps is None else eps,
+                      d.norm_momentum if momentum is None else momentum, len(x.shape), last)
     return lw.add("norm", [x], attrs, "norm", ctx, span)
 
 
@@ -151,11 +162,11 @@ def _fc(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         raise SpecError("`fc` needs an output size", st.span, hint="e.g. `fc 1000`")
     env = ctx.env
     n = as_int(*a["c"], env, "output features")
-    if len(x.shape) != 1:
+    if len(x.shape) != 1 and x.layout != "cl":  # on a channels-last map: the same layer at every position
         x = _flatten(lw, x, ctx, st.span)
     bias = as_bool(*a["bias"], env, "bias") if "bias" in a else True
     act = _act_kind(lw, a, "act", "none", ctx, st.span)
-    y = lw.add("linear", [x], LinearAttrs(x.shape[0], n, bias), "fc", ctx, st.span)
+    y = lw.add("linear", [x], LinearAttrs(x.shape[-1], n, bias), "fc", ctx, st.span)
     return add_act(lw, y, act, ctx, st.span) if act != "none" else y
 
 
@@ -180,6 +191,22 @@ def _shuffle(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         raise SpecError(f"shuffle {g} does not divide the {c} channels here", a["groups"][1],
                         hint=f"the groups must divide the channel count ({c})")
     return lw.add("shuffle", [x], ShuffleAttrs(g), "shuffle", ctx, st.span)
+
+
+def _permute(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    last = st.name == "channels_last"
+    if len(x.shape) != 3:
+        raise SpecError(f"`{st.name}` needs a map, but the input here is flat ({x.shape[0]} features)", st.span)
+    if (x.layout == "cl") == last:
+        raise SpecError(f"the input here is already {'channels-last' if last else 'channels-first'}", st.span)
+    attrs = PermuteAttrs(TO_LAST if last else TO_FIRST)
+    return lw.add("permute", [x], attrs, "permute", ctx, st.span, layout="cl" if last else "cf")
+
+
+def _layer_scale(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    c, _, _ = _spatial(st, x)
+    init = as_float(*a["init"], ctx.env, "layer scale", 0.0) if "init" in a else 1e-6
+    return lw.add("layerscale", [x], LayerScaleAttrs(c, init), "layer_scale", ctx, st.span)
 
 
 def _identity(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -222,6 +249,9 @@ _LOWER = {
     "mean": _mean,
     "shuffle": _shuffle,
     "identity": _identity,
+    "channels_last": _permute,
+    "channels_first": _permute,
+    "layer_scale": _layer_scale,
     "act": _act,
     "norm": _norm,
 }

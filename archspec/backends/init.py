@@ -31,15 +31,23 @@ _GAIN = nn.init.calculate_gain("leaky_relu", math.sqrt(5))  # PyTorch's default 
 Task = list[tuple[torch.Tensor, float]]  # flat views and the bound of each one's U(-b, b)
 
 
-def materialize(module: nn.Module, device: torch.device) -> nn.Module:
-    """``module`` (made on the meta device) allocated on ``device`` and initialised as PyTorch's defaults."""
+def materialize(module: nn.Module, device: torch.device, fills: dict[str, float] | None = None) -> nn.Module:
+    """``module`` (made on the meta device) allocated on ``device`` and initialised as PyTorch's defaults;
+    ``fills``: parameters held by containers (layer scale's γ), by path, and the value each starts at."""
     if device.type == "meta":  # asked for a module without memory (shapes only): it is one already
         return module
     # As module.to_empty(device), whose empty_like of a meta tensor first imports sympy (~0.4 s).
     module = module._apply(lambda t: torch.empty(t.shape, dtype=t.dtype, device=device))
     uniform: list[tuple[torch.Tensor, float]] = []
+    fills = fills or {}
+    held = {id(module.get_parameter(path)) for path in fills}
     with torch.no_grad():
+        for path, value in fills.items():
+            module.get_parameter(path).fill_(value)
         for m in module.modules():
+            own = [p for p in m.parameters(recurse=False)]
+            if own and all(id(p) in held for p in own) and next(m.buffers(recurse=False), None) is None:
+                continue  # a container whose only state is a held parameter, filled above
             if isinstance(m, (nn.modules.conv._ConvNd, nn.Linear)):
                 fan_in = m.weight[0].numel()
                 uniform.append((m.weight, math.sqrt(3.0) * _GAIN / math.sqrt(fan_in)))

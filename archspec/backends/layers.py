@@ -29,6 +29,16 @@ class StochasticDepth(nn.Module):
         return f"p={self.p}"
 
 
+class LayerNorm2d(nn.LayerNorm):
+    """LayerNorm over the channels of a C×H×W map at each position (ConvNeXt's, as torchvision's
+    ``LayerNorm2d``: to channels-last, ``F.layer_norm``, back)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.permute(0, 2, 3, 1)
+        x = F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+        return x.permute(0, 3, 1, 2)
+
+
 def zeropad_shortcut(x: torch.Tensor, s: int, pad: int) -> torch.Tensor:
     """The ResNet paper's option A shortcut: subsample by ``s`` and append ``pad`` zero channels."""
     if s > 1:

@@ -109,7 +109,13 @@ class _Writer:
         if not isinstance(item, Node):
             return item
         if item.id not in self.leaves:
-            self.leaves[item.id] = _leaf(item, item.id in self.inplace)
+            held = item.defn.parameter(item.attrs)
+            if held is not None:  # a parameter of this module (layer scale's γ): its shape and start value
+                shape, init = held
+                self.leaves[item.id] = Leaf("nn.Parameter", [*((f"d{i}", v, True, None) for i, v in enumerate(shape)),
+                                                             ("init", float(init), True, None)])
+            else:
+                self.leaves[item.id] = _leaf(item, item.id in self.inplace)
         return self.leaves[item.id]
 
     def shape_key(self, e: Any) -> Any:
@@ -144,7 +150,8 @@ class _Writer:
         if u.chain:
             return
         forward = self._forward(u)
-        template = [(_seg(k), self.expr(k)) for k in u.items if not (isinstance(k, Node) and not k.defn.module)]
+        template = [(_seg(k), self.expr(k)) for k in u.items
+                    if not isinstance(k, Node) or k.defn.module or k.defn.parameter(k.attrs) is not None]
         key = (self._label(u), tuple(forward), tuple((a, self.shape_key(e)) for a, e in template))
         if key not in self.classes:
             self.classes[key] = ClassDef("", self._doc(u), [], template, forward)
@@ -193,7 +200,8 @@ class _Writer:
                 expr = f"self.{_attr(_seg(it))}({args[0]})"
             else:
                 self.helpers.update(it.defn.python_helpers)
-                expr = it.defn.python(it.attrs, args)
+                held = [f"self.{_attr(_seg(it))}"] if it.defn.parameter(it.attrs) is not None else []
+                expr = it.defn.python(it.attrs, args + held)
             dead = [names[i] for i in ins if uses[i] == 0 and names[i] in live]
             for i in ins:
                 if uses[i] == 0:
@@ -273,6 +281,9 @@ class _Writer:
         """A constructor expression, consuming ``values`` (rendered numbers) in slot order."""
         pad = " " * indent
         if isinstance(e, Leaf):
+            if e.cls == "nn.Parameter":  # its shape and starting value
+                *dims, init = [values.pop(0) for _ in e.args]
+                return f"nn.Parameter(torch.full(({', '.join(dims)}{',' if len(dims) == 1 else ''}), {init}))"
             if not e.cls.startswith("nn."):
                 self.helpers.add(e.cls)
             parts = []

@@ -62,6 +62,7 @@ def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype
     values: dict[int, fx.Node] = {-1: graph.placeholder("x")}
     inplace, ok = inplace_acts(g), overwritable(g)
     shapes = {n.id: n.out for n in g.nodes}
+    fills: dict[str, float] = {}  # parameters held by function ops (layer scale's γ), and their starting value
     for n in g.nodes:
         d = n.defn
         if d.module:
@@ -76,17 +77,25 @@ def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype
         if first is not None:
             ins.remove(first)
             ins.insert(0, first)
-        fn, args = d.torch_call(n.attrs, [values[i] for i in ins], inplace=first is not None)
+        held = d.parameter(n.attrs)
+        extra = []
+        if held is not None:  # a parameter of the enclosing module, as torchvision's CNBlock.layer_scale
+            path = target(n.name)
+            _register(root, path, nn.Parameter(torch.empty(held[0], device="meta")))
+            fills[path] = held[1]
+            extra = [graph.get_attr(path)]
+        fn, args = d.torch_call(n.attrs, [values[i] for i in ins] + extra, inplace=first is not None)
         values[n.id] = graph.call_function(fn, args)
     graph.output(values[g.output])
     home = torch.empty(0).device  # where the layers would have been made: the default device
-    module = materialize(fx.GraphModule(root, graph, class_name=class_name(g.name)), home)
+    module = materialize(fx.GraphModule(root, graph, class_name=class_name(g.name)), home, fills)
     if device is not None or dtype is not None:
         module = module.to(device=device, dtype=dtype)
     return module
 
 
-def _register(root: nn.Module, path: str, module: nn.Module) -> None:
+def _register(root: nn.Module, path: str, item: nn.Module | nn.Parameter) -> None:
+    """Put a layer (or a parameter) at ``path``, making the containers on the way."""
     parent = root
     *heads, last = path.split(".")
     for part in heads:
@@ -95,7 +104,10 @@ def _register(root: nn.Module, path: str, module: nn.Module) -> None:
             child = nn.Module()
             parent.add_module(part, child)
         parent = child
-    parent.add_module(last, module)
+    if isinstance(item, nn.Parameter):
+        parent.register_parameter(last, item)
+    else:
+        parent.add_module(last, item)
 
 
 def module(g: Graph, *, weights: Any = None, fuse: bool = False, **kwargs: Any) -> nn.Module:

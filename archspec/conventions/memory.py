@@ -48,6 +48,7 @@ class Kept:
     mask: int = 0  # dropout mask elements (1 byte on CUDA, the dtype on CPU)
     sample_mask: int = 0  # stochastic-depth mask elements, in the dtype
     stats: int = 0  # batch-norm statistics, fp32 (or wider), independent of the batch
+    sample_stats: int = 0  # layer-norm statistics (mean, 1/std per position), fp32 (or wider), per sample
 
 
 def saved(g: Graph) -> tuple[bool, list[Kept]]:
@@ -116,6 +117,7 @@ def layer_saved_bytes(g: Graph, dtype: str = "fp32", device: str = "cuda",
     mask_bytes = 1 if device.startswith("cuda") else e
     input_kept, per_kept = kept or saved(g)
     per_node = [(prod(n.out) * e if k.output else 0) + k.index * INDEX_BYTES + k.mask * mask_bytes + k.sample_mask * e
+                + k.sample_stats * max(4, e)
                 for n, k in zip(g.nodes, per_kept, strict=True)]
     return (prod(g.input) * e if input_kept else 0), per_node
 

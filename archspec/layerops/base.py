@@ -143,6 +143,11 @@ class OpDef:
         """Whether the output is (a view of) the input's storage."""
         return False
 
+    def parameter(self, a: Any) -> tuple[tuple[int, ...], float] | None:
+        """A function op that holds a parameter of its own (layer scale's γ): its shape and starting
+        value. Backends register it on the enclosing module, under the node's name."""
+        return None
+
     def saved(self, node: Node, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
         """For training memory: the values (node ids) this op keeps for backward, and its extra buffers
         (``index``, ``mask``, ``sample_mask``, ``stats`` element counts). Called when a gradient flows."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import prod
 from typing import Any
 
 from archspec.layerops.base import Attrs, Op, OpDef, Shape, follows, get, register
@@ -30,23 +31,24 @@ class Linear(OpDef):
         "macs": lambda o: [("linear", o.macs)],
         "flops": lambda o: [("linear", 2 * o.macs + (o.n_out if o.attrs.bias else 0))],
         "fvcore": lambda o: [("linear", o.macs)],
-        # F.linear with a bias runs as addmm, without one as mm; both count 2·M·N·K.
-        "torch": lambda o: [("aten.addmm" if o.attrs.bias else "aten.mm", 2 * o.macs)],
+        # F.linear on features with a bias runs as addmm, otherwise (no bias, or a map) as mm: 2·M·N·K.
+        "torch": lambda o: [("aten.addmm" if o.attrs.bias and len(o.out) == 1 else "aten.mm", 2 * o.macs)],
         "calflops": lambda o: [("F.linear", o.macs)],
         "calflops_flops": lambda o: [("F.linear", 2 * o.macs)],  # calflops leaves the bias out
-        "torchinfo": lambda o: [("Linear.weight", o.macs), ("Linear.bias", _bias(o))],
+        # torchinfo multiplies a linear layer's parameter counts by the batch only, not by positions.
+        "torchinfo": lambda o: [("Linear.weight", o.attrs.in_f * o.attrs.out_f), ("Linear.bias", _bias(o))],
         "ptflops": lambda o: [("nn.Linear", o.macs + _bias(o))],
         "thop": lambda o: [("nn.Linear", o.attrs.in_f * o.n_out)],
     }
 
     def shape(self, a: LinearAttrs, ins: list[Shape]) -> Shape:
-        return (a.out_f,)
+        return (*ins[0][:-1], a.out_f)  # features, or the same layer at every position of a channels-last map
 
     def params(self, a: LinearAttrs, ins: Any, out: Shape) -> int:
         return a.in_f * a.out_f + (a.out_f if a.bias else 0)
 
     def macs(self, a: LinearAttrs, ins: Any, out: Shape) -> int:
-        return a.in_f * a.out_f
+        return a.in_f * a.out_f * prod(out[:-1])
 
     def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
         return list(node.inputs[:1]), {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from math import prod
 from typing import Any
 
 from archspec.layerops.base import CONVENTION_NAMES, Attrs, Items, Op, OpDef, Shape, nothing, register
@@ -22,6 +23,7 @@ class NormAttrs(Attrs):
     eps: float
     momentum: float
     dims: int = 3  # of the input without the batch: 3 for C×H×W, 1 for features
+    channels_last: bool = False  # the input is H×W×C (LayerNorm over its last axis)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,9 @@ class NormKind:
     torch: Callable[[NormAttrs, Any], Any]  # (attrs, device) → the torch module
     params: Callable[[NormAttrs], int]
     buffers: Callable[[NormAttrs, int], int]  # (attrs, bytes per element) → bytes
-    stats: Callable[[NormAttrs], int]  # fp32 values its backward keeps besides its input
+    stats: Callable[[NormAttrs], int]  # fp32 values its backward keeps besides its input, for the whole batch
+    sample_stats: Callable[[NormAttrs, Shape], int] = lambda a, out: 0  # fp32 values it keeps per sample
+    any_axis: bool = False  # also normalises the last axis of a channels-last tensor
     counts: dict[str, Callable[[Op], Items]] = field(default_factory=dict)
 
 
@@ -67,7 +71,47 @@ NORMS: dict[str, NormKind] = {
         },
     ),
 }
+def _ln_module(a: NormAttrs, device: Any) -> Any:
+    from torch import nn
+
+    if a.channels_last or a.dims == 1:
+        return nn.LayerNorm(a.c, eps=a.eps, device=device)
+    from archspec.backends.layers import LayerNorm2d
+
+    return LayerNorm2d(a.c, eps=a.eps, device=device)
+
+
+NORMS["ln"] = NormKind(
+    "LayerNorm (Ba et al., 2016): over the channels at each position",
+    torch=_ln_module,
+    params=lambda a: 2 * a.c,  # scale and shift
+    buffers=lambda a, e: 0,
+    stats=lambda a: 0,
+    sample_stats=lambda a, out: 2 * (prod(out) // a.c),  # mean and 1/std per position
+    any_axis=True,
+    counts={
+        "macs": nothing,
+        "flops": lambda o: [("norm", 5 * o.n_out)],  # subtract the mean, divide, scale, shift, and the moments
+        "fvcore": lambda o: [("layer_norm", 5 * o.n_in)],  # fvcore's norm handle with affine weights
+        "torch": nothing,
+        "calflops": nothing,
+        "calflops_flops": lambda o: [("F.layer_norm", 2 * o.n_in)],
+        "torchinfo": lambda o: [("LayerNorm.weight+bias", 2 * o.attrs.c)],
+        "ptflops": lambda o: _ln_ptflops(o),
+        "thop": lambda o: [("nn.LayerNorm", 2 * o.n_in)] if _plain_ln(o) else [],
+    },
+)
 NAMES = (*NORMS, "none")  # every word `norm=` takes
+
+
+def _plain_ln(o: Op) -> bool:
+    """Run as an ``nn.LayerNorm`` (channels-last, or features), not archspec's LayerNorm2d subclass."""
+    return o.attrs.channels_last or o.attrs.dims == 1
+
+
+def _ln_ptflops(o: Op) -> Items:
+    items: Items = [("nn.LayerNorm", 2 * o.n_in)] if _plain_ln(o) else []
+    return [*items, ("F.layer_norm", 2 * o.n_in)]
 
 
 def _rule(convention: str) -> Callable[[Op], Items]:
@@ -81,7 +125,7 @@ class Norm(OpDef):
     Attrs = NormAttrs
     fresh = True
     suffix = True
-    example = "conv 8 k3\nnorm eps=0.001 momentum=0.01"
+    example = "conv 8 k3\nnorm eps=0.001 momentum=0.01\nnorm ln eps=0.000001\nchannels_last\nnorm ln\nchannels_first"
     counts = {c: _rule(c) for c in CONVENTION_NAMES}
 
     def incomplete(self) -> list[str]:
@@ -97,20 +141,22 @@ class Norm(OpDef):
         return NORMS[a.kind].buffers(a, element_bytes)
 
     def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
-        return list(node.inputs[:1]), {"stats": NORMS[node.attrs.kind].stats(node.attrs)}
+        row = NORMS[node.attrs.kind]
+        extra = {"stats": row.stats(node.attrs), "sample_stats": row.sample_stats(node.attrs, node.out)}
+        return list(node.inputs[:1]), {k: v for k, v in extra.items() if v}
 
     def torch_module(self, a: NormAttrs, device: Any = None, inplace: bool = False) -> Any:
         return NORMS[a.kind].torch(a, device)
 
     def expand(self, n: Any, after: list[Any], d: Any) -> tuple[str, int]:
         a: NormAttrs = n.attrs
-        words = ["norm"] + ([a.kind] if a.kind != d.norm else [])
+        words = ["norm"] + ([a.kind] if a.kind != d.norm or a.channels_last else [])
         words += [f"eps={_num(a.eps)}"] if a.eps != d.norm_eps else []
         words += [f"momentum={_num(a.momentum)}"] if a.momentum != d.norm_momentum else []
         return " ".join(words), 1
 
     def label(self, a: NormAttrs, ins: list[Shape] | None = None) -> str:
-        return a.kind
+        return a.kind + (" (channels last)" if a.channels_last else "")
 
 
 def _num(v: float) -> str:

@@ -1,0 +1,74 @@
+"""ConvNeXt (Liu et al., 2022): LayerNorm (channels-first and channels-last), the channels-last MLP, layer
+scale and stochastic depth, exact against torchvision in counts, state_dict layout and logits."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+import archspec
+from archspec.backends.torch import copy_by_position
+from tests.specs._torchvision import assert_same_state_layout, torchvision_model
+
+NAMES = ["convnext_tiny", "convnext_small", "convnext_base", "convnext_large"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_counts_equal_the_reference(name: str, reference: dict) -> None:
+    ref = reference[name]
+    net = archspec.load(name)
+    assert (net.params, net.macs, net.fvcore) == (ref["params"], ref["macs"], ref["fvcore_flops"])
+    assert net.tally.by_operator("fvcore") == ref["fvcore_by_operator"]
+
+
+def test_state_layout_is_torchvisions() -> None:
+    """γ comes first in each block's state_dict, as torchvision's CNBlock.layer_scale."""
+    assert_same_state_layout("convnext_tiny")
+    keys = list(archspec.load("convnext_tiny").to_torch(device="meta").state_dict())
+    assert keys[4:6] == ["stage1.0.layers.layer_scale1", "stage1.0.layers.conv1.weight"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["convnext_tiny", "convnext_small"])
+def test_logits_equal_torchvision(name: str) -> None:
+    torch.manual_seed(0)
+    theirs = torchvision_model(name).eval()
+    with torch.no_grad():  # non-trivial norms and γ, so a misplaced norm or scale shows
+        for m in theirs.modules():
+            if isinstance(m, nn.LayerNorm):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.1, 0.1)
+        for n, p in theirs.named_parameters():
+            if n.endswith("layer_scale"):
+                p.uniform_(0.1, 1.0)
+    ours = archspec.load(name).to_torch().eval()
+    copy_by_position(ours, theirs.state_dict())
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        a, b = ours(x), theirs(x)
+    rel = ((a - b).abs().max() / b.abs().max()).item()
+    assert rel < 1e-4, f"{name}: max relative error {rel:.2e}"
+
+
+def test_stochastic_depth_grows_linearly_to_the_variants_rate() -> None:
+    net = archspec.load("convnext_tiny")
+    drops = [n.attrs.p for n in net.graph.nodes if n.op == "droppath"]
+    assert len(drops) == 17 and drops[-1] == pytest.approx(0.1)  # 18 blocks, the first at rate 0
+    assert drops == pytest.approx([0.1 * i / 17 for i in range(1, 18)])
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("conv 8 k3\nchannels_last\nconv 8 k3\n", "`conv` needs a C×H×W input, but the input here is channels-last"),
+        ("conv 8 k3\nchannels_last\nnorm bn\n", "`bn` normalises channels-first maps"),
+        ("conv 8 k3\nchannels_first\n", "the input here is already channels-first"),
+        ("conv 8 k3\nchannels_last\nlayer_scale\n", "`layer_scale` needs a C×H×W input"),
+    ],
+)
+def test_layout_mistakes_are_located(body: str, message: str) -> None:
+    text = "network t\ninput 3x8x8\nstem:\n" + "".join(f"  {line}\n" for line in body.splitlines())
+    with pytest.raises(archspec.SpecError) as exc:
+        archspec.loads(text)
+    assert message in exc.value.message and exc.value.line == 3 + len(body.splitlines())
