@@ -398,11 +398,21 @@ def measure_saved_bytes(net: archspec.Network, batch: int) -> int:
     return sum(kept.values())
 
 
-@pytest.mark.parametrize("name", ["resnet18", "efficientnet_b0", "mobilenet_v3_large", "googlenet", "lenet5", "alexnet"])
+@pytest.mark.parametrize("name", ["resnet18", "efficientnet_b0", "mobilenet_v3_large", "googlenet", "lenet5", "alexnet",
+                                  "shufflenet_v2_x0_5", "mnasnet0_5", "squeezenet1_1"])
 def test_saved_activations_equal_what_autograd_keeps(name: str) -> None:
     if zoo.find(name) is None:
         pytest.skip(f"{name} is not in the zoo")
     net = archspec.load(name)
+    assert net.memory(batch=2, device="cpu").saved == measure_saved_bytes(net, 2)
+
+
+def test_saved_activations_of_layernorm_and_layer_scale() -> None:
+    """A ConvNeXt block at a small size: LayerNorm keeps its per-position statistics, γ · x keeps x."""
+    net = archspec.loads(spec("defaults: norm_eps=0.000001\nstem:\n  conv 16 k4 s4 p0 bias norm=ln act=none\n"
+                              "  residual:\n    conv 16 k7 groups=16 bias norm=none act=none\n    channels_last\n"
+                              "    norm ln\n    fc 64 act=gelu\n    fc 16\n    channels_first\n    layer_scale 0.5\n"
+                              "head:\n  avgpool global\n  norm ln\n  flatten\n  fc 10\n"))
     assert net.memory(batch=2, device="cpu").saved == measure_saved_bytes(net, 2)
 
 

@@ -132,12 +132,14 @@ def estimate(g: Graph, params: int, batch: int = 1, dtype: str = "fp32", device:
     stats = sum(k.stats for k in kept[1]) * max(4, e)
     buffers = sum(n.defn.buffers(n.attrs, e) for n in g.nodes)  # a norm's running statistics
     outputs = [prod(n.out) for n in g.nodes]
-    with_params = sum(prod(n.out) for n in g.nodes if n.params > 0)
+    # torchinfo sees layers (modules) only: a parameter held by a container (layer scale's γ) is not one.
+    layers = [n for n in g.nodes if n.params > 0 and n.defn.module]
+    with_params = sum(prod(n.out) for n in layers)
     input_bytes = batch * prod(g.input) * e
     ti = {
         "input_bytes": input_bytes + TORCHINFO_INPUT_OVERHEAD,
         "forward_backward_bytes": 2 * batch * with_params * e,  # outputs of layers with parameters, ×2 for gradients
-        "params_bytes": params * e,
+        "params_bytes": sum(n.params for n in layers) * e,
     }
     ti["total_bytes"] = ti["input_bytes"] + ti["forward_backward_bytes"] + ti["params_bytes"]
     ti["printed_mb"] = {k.removesuffix("_bytes"): f"{v / 1e6:0.2f}" for k, v in ti.items()}

@@ -37,7 +37,7 @@ class Linear(OpDef):
         "calflops_flops": lambda o: [("F.linear", 2 * o.macs)],  # calflops leaves the bias out
         # torchinfo multiplies a linear layer's parameter counts by the batch only, not by positions.
         "torchinfo": lambda o: [("Linear.weight", o.attrs.in_f * o.attrs.out_f), ("Linear.bias", _bias(o))],
-        "ptflops": lambda o: [("nn.Linear", o.macs + _bias(o))],
+        "ptflops": lambda o: [("nn.Linear", o.macs + (o.n_out if o.attrs.bias else 0))],  # a bias per output
         "thop": lambda o: [("nn.Linear", o.attrs.in_f * o.n_out)],
     }
 

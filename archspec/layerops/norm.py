@@ -95,10 +95,12 @@ NORMS["ln"] = NormKind(
         "fvcore": lambda o: [("layer_norm", 5 * o.n_in)],  # fvcore's norm handle with affine weights
         "torch": nothing,
         "calflops": nothing,
-        "calflops_flops": lambda o: [("F.layer_norm", 2 * o.n_in)],
+        "calflops_flops": lambda o: [("F.layer_norm", 5 * o.n_in)],  # its patch counts 5/elem with affine weights
         "torchinfo": lambda o: [("LayerNorm.weight+bias", 2 * o.attrs.c)],
-        "ptflops": lambda o: _ln_ptflops(o),
-        "thop": lambda o: [("nn.LayerNorm", 2 * o.n_in)] if _plain_ln(o) else [],
+        # ptflops and thop hook nn.LayerNorm itself (1/elem; thop 4/elem), not archspec's LayerNorm2d subclass,
+        # and neither patches F.layer_norm.
+        "ptflops": lambda o: [("nn.LayerNorm", o.n_in)] if _plain_ln(o) else [],
+        "thop": lambda o: [("nn.LayerNorm", 4 * o.n_in)] if _plain_ln(o) else [],
     },
 )
 NAMES = (*NORMS, "none")  # every word `norm=` takes
@@ -108,10 +110,6 @@ def _plain_ln(o: Op) -> bool:
     """Run as an ``nn.LayerNorm`` (channels-last, or features), not archspec's LayerNorm2d subclass."""
     return o.attrs.channels_last or o.attrs.dims == 1
 
-
-def _ln_ptflops(o: Op) -> Items:
-    items: Items = [("nn.LayerNorm", 2 * o.n_in)] if _plain_ln(o) else []
-    return [*items, ("F.layer_norm", 2 * o.n_in)]
 
 
 def _rule(convention: str) -> Callable[[Op], Items]:
