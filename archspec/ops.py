@@ -65,8 +65,12 @@ OPS: dict[str, OpSchema] = {
                             doc="layer_scale [INIT]: a learnable per-channel scale γ (starting at INIT, default 1e-6)"),
     "identity": OpSchema(doc="identity: nothing; the input passes on (a pass-through `branch: identity`)"),
     "mean": OpSchema(doc="mean: the global average as a tensor method, x.mean([2, 3]) (C×H×W → C; no pool module)"),
-    "act": OpSchema(positional=("kind",), keys=("kind",), doc="act [relu|relu6|silu|...]: the default or a named activation"),
-    "norm": OpSchema(positional=("kind",), keys=("kind", "eps", "momentum"), doc="norm [bn] [eps=...]: normalisation"),
+    "act": OpSchema(positional=("kind",), keys=("kind", "slope"),
+                    doc="act [relu|relu6|silu|...] [slope=S]: the default or a named activation (slope: leaky_relu's)"),
+    "norm": OpSchema(positional=("kind",), keys=("kind", "eps", "momentum", "groups"),
+                     doc="norm [bn|ln|gn] [eps=...] [momentum=...] [groups=G]: normalisation (gn: G groups, default 32)"),
+    "upsample": OpSchema(positional=("scale", "mode"), keys=("scale", "mode"), flags=("nearest", "bilinear"),
+                         doc="upsample S [nearest|bilinear]: the map S times larger (nn.Upsample)"),
 }
 OPS["linear"] = OPS["fc"]
 

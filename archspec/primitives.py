@@ -14,11 +14,13 @@ from archspec.layerops.conv import ConvAttrs, size, size_text
 from archspec.layerops.dropout import DropoutAttrs
 from archspec.layerops.layerscale import LayerScaleAttrs
 from archspec.layerops.linear import LinearAttrs
+from archspec.layerops.norm import GN_GROUPS, NormAttrs
 from archspec.layerops.norm import NORMS as NORMS_TABLE
-from archspec.layerops.norm import NormAttrs
 from archspec.layerops.permute import TO_FIRST, TO_LAST, PermuteAttrs
 from archspec.layerops.pool import PoolAttrs
 from archspec.layerops.shuffle import ShuffleAttrs
+from archspec.layerops.upsample import MODES as UPSAMPLE_MODES
+from archspec.layerops.upsample import UpsampleAttrs
 from archspec.ops import ACTIVATIONS, NORMS, OPS, bind, conv_out
 
 if TYPE_CHECKING:
@@ -103,7 +105,8 @@ def _conv(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
 
 
 def add_norm(
-    lw: Lowerer, x: T, kind: str, ctx: Ctx, span: ir.Span | None, eps: float | None = None, momentum: float | None = None
+    lw: Lowerer, x: T, kind: str, ctx: Ctx, span: ir.Span | None, eps: float | None = None, momentum: float | None = None,
+    groups: tuple[int, ir.Span | None] | None = None,
 ) -> T:
     """A norm node of ``kind`` on ``x``, with the spec's default eps and momentum unless given; on a
     channels-last tensor it normalises the last axis."""
@@ -112,8 +115,17 @@ def add_norm(
     if last and not NORMS_TABLE[kind].any_axis:
         raise SpecError(f"`{kind}` normalises channels-first maps; the input here is channels-last (H×W×C)", span,
                         hint="write `channels_first` before it, or use `ln`")
-    attrs = NormAttrs(kind, x.shape[-1] if last else x.shape[0], d.norm_eps if eps is None else eps,
-                      d.norm_momentum if momentum is None else momentum, len(x.shape), last)
+    c = x.shape[-1] if last else x.shape[0]
+    g = 0
+    if kind == "gn":
+        g, where = groups if groups is not None else (GN_GROUPS, span)
+        if c % g:
+            raise SpecError(f"GroupNorm's {g} groups do not divide the {c} channels here", where,
+                            hint=f"choose groups that divide {c} (`norm gn groups=G`)")
+    elif groups is not None:
+        raise SpecError(f"`groups` is GroupNorm's; `{kind}` takes none", groups[1])
+    attrs = NormAttrs(kind, c, d.norm_eps if eps is None else eps, d.norm_momentum if momentum is None else momentum,
+                      len(x.shape), last, g)
     return lw.add("norm", [x], attrs, "norm", ctx, span)
 
 
@@ -219,9 +231,26 @@ def _flatten_op(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> 
 
 def _act(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     kind = _act_kind(lw, a, "kind", lw.defaults.act, ctx, st.span)
+    slope = None
+    if "slope" in a:
+        if kind != "leaky_relu":
+            raise SpecError(f"`slope` is leaky_relu's; `{kind}` takes none", a["slope"][1])
+        slope = as_float(*a["slope"], ctx.env, "slope", 0.0)
     if kind == "none":
         return x
-    return add_act(lw, x, kind, ctx, st.span)
+    return lw.add("act", [x], ActAttrs(kind, slope), "act", ctx, st.span)
+
+
+def _upsample(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    _spatial(st, x)
+    if "scale" not in a:
+        raise SpecError("`upsample` needs a scale factor", st.span, hint="e.g. `upsample 2` or `upsample 2 bilinear`")
+    scale = as_int(*a["scale"], ctx.env, "scale factor")
+    mode = "nearest"
+    for key in ("mode", "nearest", "bilinear"):
+        if key in a:
+            mode = key if key != "mode" else as_word(*a["mode"], "upsampling mode", UPSAMPLE_MODES)
+    return lw.add("upsample", [x], UpsampleAttrs(scale, mode), "upsample", ctx, st.span)
 
 
 def _norm(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -230,7 +259,8 @@ def _norm(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         return x
     eps = as_float(*a["eps"], ctx.env, "eps", 0.0, 1.0) if "eps" in a else None
     momentum = as_float(*a["momentum"], ctx.env, "momentum", 0.0, 1.0) if "momentum" in a else None
-    return add_norm(lw, x, kind, ctx, st.span, eps, momentum)
+    groups = (as_int(*a["groups"], ctx.env, "groups"), a["groups"][1]) if "groups" in a else None
+    return add_norm(lw, x, kind, ctx, st.span, eps, momentum, groups)
 
 
 def _literal(st: ir.Call, key: str) -> bool:
@@ -249,6 +279,7 @@ _LOWER = {
     "mean": _mean,
     "shuffle": _shuffle,
     "identity": _identity,
+    "upsample": _upsample,
     "channels_last": _permute,
     "channels_first": _permute,
     "layer_scale": _layer_scale,

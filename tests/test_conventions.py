@@ -193,8 +193,8 @@ def _ours(net: archspec.Network, name: str, keep: Callable[[str], bool] = lambda
     return {n.name: sum(v for k, v in t.items[i][name] if keep(k)) for i, n in enumerate(net.graph.nodes) if n.op in LAYER_OPS}
 
 
-def _check_tools(name: str) -> None:
-    net = archspec.load(name)
+def _check_tools(name: str, text: str | None = None) -> None:
+    net = archspec.loads(text, file=f"<{name}>") if text is not None else archspec.load(name)
     compiled = net.to_torch()
 
     def build() -> Any:
@@ -247,6 +247,56 @@ def _check_tools(name: str) -> None:
 def test_every_tool_agrees_on_the_zoo(name: str) -> None:
     """One test per model runs every installed tool once on the compiled module."""
     _check_tools(name)
+
+
+# Every op of the layer graph in one network: each tool's count must equal archspec's rule for it.
+EVERY_OP = """network every_op
+input 3x32x32
+stem:
+  conv 16 k3 s2 bias norm=none act=leaky_relu
+  conv 16 k1x3 act=hardswish
+  conv 32 k3x1 norm=gn act=mish
+  norm gn groups=4
+  act leaky_relu slope=0.2
+  act identity
+  concat split=2:
+    branch: identity
+    branch: conv 8 k3 groups=8 act=silu
+  shuffle 2
+  residual drop_path=0.1 order=shortcut_first:
+    conv 32 k3 s2 act=gelu
+    scale:
+      avgpool global
+      conv 8 k1 norm=none
+      conv 32 k1 norm=none act=hardsigmoid
+  residual:
+    conv 32 k7 groups=32 bias norm=none act=none
+    channels_last
+    norm ln
+    fc 64 act=gelu
+    fc 32
+    channels_first
+    layer_scale 0.5
+  upsample 2
+  upsample 2 bilinear
+  maxpool k3 s2 p1 ceil
+  avgpool k2 s1
+  norm ln
+  residual shortcut=zeropad:
+    conv 48 k3 s2 act=relu6
+  act tanh
+  act sigmoid
+head:
+  avgpool size=2
+  maxpool global
+  mean
+  dropout 0.2
+  fc 10
+"""
+
+
+def test_every_tool_agrees_on_every_op() -> None:
+    _check_tools("every_op", EVERY_OP)
 
 
 @pytest.mark.slow
@@ -428,3 +478,8 @@ def test_memory_by_hand() -> None:
     assert ti["total_bytes"] == ti["input_bytes"] + ti["forward_backward_bytes"] + ti["params_bytes"]
     with pytest.raises(ValueError, match="dtype"):
         net.memory(dtype="int3")
+
+
+def test_saved_activations_of_every_op() -> None:
+    net = archspec.loads(EVERY_OP, file="<every_op>")
+    assert net.memory(batch=2, device="cpu").saved == measure_saved_bytes(net, 2)

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from math import prod
 from typing import Any
 
+from archspec.backends.inplace import inplace_acts
 from archspec.graph import Graph
 
 DTYPE_BYTES = {"fp32": 4, "float32": 4, "fp16": 2, "float16": 2, "half": 2, "bf16": 2, "bfloat16": 2, "fp64": 8, "float64": 8}
@@ -57,6 +58,7 @@ def saved(g: Graph) -> tuple[bool, list[Kept]]:
     grad: dict[int, bool] = {-1: False}
     kept_values: set[int] = set()
     extras: list[dict[str, int]] = []
+    inplace = inplace_acts(g)  # as the torch backend runs them
     for n in g.nodes:
         ins = list(n.inputs)
         defn = n.defn
@@ -66,7 +68,7 @@ def saved(g: Graph) -> tuple[bool, list[Kept]]:
         extra: dict[str, int] = {}
         keep: list[int] = []
         if needs:
-            keep, extra = defn.saved(n, grad)
+            keep, extra = defn.saved(n, grad, n.id in inplace)
         kept_values.update(owner[v] for v in keep)
         extras.append(extra)
     out = [Kept(output=n.id in kept_values, **e) for n, e in zip(g.nodes, extras, strict=True)]

@@ -21,6 +21,7 @@ from archspec.layerops import (  # noqa: F401  (each import registers its ops)
     pool,
     shuffle,
     slice,
+    upsample,
     zeropad,
 )
 from archspec.layerops.base import (

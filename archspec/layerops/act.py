@@ -20,7 +20,8 @@ class Activation:
     torch: str  # the torch.nn class
     inplace: bool = False  # takes inplace=True
     flops: int = 1  # per element, archspec's `flops` convention
-    saves: str = "input"  # what its backward keeps: "input" or "output"
+    saves: str = "input"  # what its backward keeps: "input", "output" or "nothing" (the identity)
+    saves_inplace: str | None = None  # what it keeps when it runs in place, where that differs
     ptflops: tuple[str | None, str | None] = (None, None)  # (nn class ptflops hooks, F.* call it patches)
     calflops: str | None = None  # the F.* call calflops patches
 
@@ -34,8 +35,12 @@ ACTIVATIONS: dict[str, Activation] = {
     "hardsigmoid": Activation("Hardsigmoid", inplace=True, flops=3),
     "gelu": Activation("GELU", flops=4, ptflops=("GELU", "F.gelu"), calflops="F.gelu"),
     "tanh": Activation("Tanh", flops=4, saves="output"),
-    "leaky_relu": Activation("LeakyReLU", inplace=True, ptflops=("LeakyReLU", None), calflops="F.leaky_relu"),
+    "leaky_relu": Activation("LeakyReLU", inplace=True, ptflops=("LeakyReLU", None), calflops="F.leaky_relu",
+                             saves_inplace="output"),  # leaky_relu_'s backward reads its result
+    "mish": Activation("Mish", inplace=True, flops=4),  # no tool counts it
+    "identity": Activation("Identity", flops=0, saves="nothing"),  # nn.Identity: hands its input on
 }
+LEAKY_SLOPE = 0.01  # nn.LeakyReLU's default negative slope
 ALIASES = {"swish": "silu"}  # spellings the language accepts for a kind
 # Every word `act=` takes, each alias after its kind.
 NAMES = (*(w for k in ACTIVATIONS for w in (k, *(a for a, t in ALIASES.items() if t == k))), "none")
@@ -44,6 +49,7 @@ NAMES = (*(w for k in ACTIVATIONS for w in (k, *(a for a, t in ALIASES.items() i
 @dataclass(slots=True)
 class ActAttrs(Attrs):
     kind: str
+    slope: float | None = None  # leaky_relu's negative slope (None: the default, 0.01)
 
 
 def _row(o: Op) -> Activation:
@@ -66,7 +72,7 @@ class Act(OpDef):
     kind = "act"
     Attrs = ActAttrs
     suffix = True
-    example = "conv 8 k1 act=gelu"
+    example = "conv 8 k1 act=gelu\nact mish\nact identity\nact leaky_relu slope=0.2\nact hardswish"
     counts = {
         "macs": nothing,
         "flops": lambda o: [("act", _row(o).flops * o.n_out)],
@@ -82,8 +88,14 @@ class Act(OpDef):
     def shape(self, a: ActAttrs, ins: list[Shape]) -> Shape:
         return ins[0]
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
-        return ([node.id] if ACTIVATIONS[node.attrs.kind].saves == "output" else list(node.inputs[:1])), {}
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
+        row = ACTIVATIONS[node.attrs.kind]
+        saves = row.saves_inplace if inplace and row.saves_inplace else row.saves
+        return ([node.id] if saves == "output" else [] if saves == "nothing" else list(node.inputs[:1])), {}
+
+    def aliases(self, a: ActAttrs) -> bool:
+        return ACTIVATIONS[a.kind].saves == "nothing"
 
     def inplace(self, a: ActAttrs) -> bool:
         return ACTIVATIONS[a.kind].inplace
@@ -92,10 +104,12 @@ class Act(OpDef):
         from torch import nn
 
         cls = getattr(nn, ACTIVATIONS[a.kind].torch)
-        return cls(inplace=True) if inplace else cls()
+        args = (a.slope,) if a.kind == "leaky_relu" and a.slope is not None else ()
+        return cls(*args, inplace=True) if inplace else cls(*args)
 
     def expand(self, n: Any, after: list[Any], d: Any) -> tuple[str, int]:
-        return ("act" if n.attrs.kind == d.act else f"act {n.attrs.kind}"), 1
+        slope = f" slope={n.attrs.slope!r}" if n.attrs.slope is not None else ""
+        return ("act" if n.attrs.kind == d.act and not slope else f"act {n.attrs.kind}{slope}"), 1
 
     def label(self, a: ActAttrs, ins: list[Shape] | None = None) -> str:
-        return a.kind
+        return a.kind + (f" {a.slope:g}" if a.slope is not None else "")

@@ -148,9 +148,11 @@ class OpDef:
         value. Backends register it on the enclosing module, under the node's name."""
         return None
 
-    def saved(self, node: Node, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Node, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         """For training memory: the values (node ids) this op keeps for backward, and its extra buffers
-        (``index``, ``mask``, ``sample_mask``, ``stats`` element counts). Called when a gradient flows."""
+        (``index``, ``mask``, ``sample_mask``, ``stats`` element counts). Called when a gradient flows;
+        ``inplace``: the torch module overwrites its input (``backends.inplace``)."""
         return [], {}
 
     def count(self, convention: str, o: Op, span: Span | None = None) -> Items:

@@ -74,7 +74,8 @@ class Conv(OpDef):
         kh, kw = hw(a.k)
         return c * h * w * (a.in_c // a.g) * kh * kw
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         return list(node.inputs[:1]), {}
 
     def torch_module(self, a: ConvAttrs, device: Any = None, inplace: bool = False) -> Any:

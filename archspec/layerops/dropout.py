@@ -30,7 +30,8 @@ class Dropout(OpDef):
     def aliases(self, a: DropoutAttrs) -> bool:
         return not a.p
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         n = 1
         for d in node.out:
             n *= d

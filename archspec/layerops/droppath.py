@@ -33,7 +33,8 @@ class DropPath(OpDef):
     def aliases(self, a: DropPathAttrs) -> bool:
         return not a.p
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         return [], ({"sample_mask": 1} if node.attrs.p else {})  # one mask value per sample
 
     def torch_module(self, a: DropPathAttrs, device: Any = None, inplace: bool = False) -> Any:

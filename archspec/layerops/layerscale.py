@@ -43,7 +43,8 @@ class LayerScale(OpDef):
         """The shape and starting value of the parameter this op holds (on its enclosing module)."""
         return (a.c, 1, 1), a.init
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         return list(node.inputs[:1]), {}  # γ's gradient reads the input (γ itself is a parameter)
 
     def torch_call(self, a: LayerScaleAttrs, args: list[Any],

@@ -50,7 +50,8 @@ class Linear(OpDef):
     def macs(self, a: LinearAttrs, ins: Any, out: Shape) -> int:
         return a.in_f * a.out_f * prod(out[:-1])
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         return list(node.inputs[:1]), {}
 
     def torch_module(self, a: LinearAttrs, device: Any = None, inplace: bool = False) -> Any:

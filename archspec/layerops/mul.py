@@ -24,7 +24,8 @@ class Mul(OpDef):
     def shape(self, a: Any, ins: list[Shape]) -> Shape:
         return ins[0]
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         # x * s keeps s for x's gradient and x for s's gradient.
         x, s = node.inputs[0], node.inputs[1]
         return [v for v, other in ((s, x), (x, s)) if grad[other]], {}

@@ -24,6 +24,7 @@ class NormAttrs(Attrs):
     momentum: float
     dims: int = 3  # of the input without the batch: 3 for C×H×W, 1 for features
     channels_last: bool = False  # the input is H×W×C (LayerNorm over its last axis)
+    groups: int = 0  # GroupNorm's groups
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,32 @@ NORMS["ln"] = NormKind(
         "thop": lambda o: [("nn.LayerNorm", 4 * o.n_in)] if _plain_ln(o) else [],
     },
 )
+def _gn_module(a: NormAttrs, device: Any) -> Any:
+    from torch import nn
+
+    return nn.GroupNorm(a.groups, a.c, eps=a.eps, device=device)
+
+
+NORMS["gn"] = NormKind(
+    "GroupNorm (Wu & He, 2018): over groups of channels and the map, per sample",
+    torch=_gn_module,
+    params=lambda a: 2 * a.c,
+    buffers=lambda a, e: 0,
+    stats=lambda a: 0,
+    sample_stats=lambda a, out: 2 * a.groups,  # mean and 1/std per group
+    counts={
+        "macs": nothing,
+        "flops": lambda o: [("norm", 5 * o.n_out)],
+        "fvcore": lambda o: [("group_norm", 5 * o.n_in)],
+        "torch": nothing,
+        "calflops": nothing,
+        "calflops_flops": lambda o: [("F.group_norm", 5 * o.n_in)],
+        "torchinfo": lambda o: [("GroupNorm.weight+bias", 2 * o.attrs.c)],
+        "ptflops": lambda o: [("nn.GroupNorm", 2 * o.n_in)],  # its norm hook, doubled for the affine weights
+        "thop": nothing,
+    },
+)
+GN_GROUPS = 32  # GroupNorm's groups where a spec does not say (the paper's G = 32)
 NAMES = (*NORMS, "none")  # every word `norm=` takes
 
 
@@ -123,7 +150,8 @@ class Norm(OpDef):
     Attrs = NormAttrs
     fresh = True
     suffix = True
-    example = "conv 8 k3\nnorm eps=0.001 momentum=0.01\nnorm ln eps=0.000001\nchannels_last\nnorm ln\nchannels_first"
+    example = ("conv 8 k3\nnorm eps=0.001 momentum=0.01\nnorm ln eps=0.000001\nchannels_last\nnorm ln\nchannels_first\n"
+               "norm gn groups=4")
     counts = {c: _rule(c) for c in CONVENTION_NAMES}
 
     def incomplete(self) -> list[str]:
@@ -138,7 +166,8 @@ class Norm(OpDef):
     def buffers(self, a: NormAttrs, element_bytes: int) -> int:
         return NORMS[a.kind].buffers(a, element_bytes)
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         row = NORMS[node.attrs.kind]
         extra = {"stats": row.stats(node.attrs), "sample_stats": row.sample_stats(node.attrs, node.out)}
         return list(node.inputs[:1]), {k: v for k, v in extra.items() if v}
@@ -151,10 +180,11 @@ class Norm(OpDef):
         words = ["norm"] + ([a.kind] if a.kind != d.norm or a.channels_last else [])
         words += [f"eps={_num(a.eps)}"] if a.eps != d.norm_eps else []
         words += [f"momentum={_num(a.momentum)}"] if a.momentum != d.norm_momentum else []
+        words += [f"groups={a.groups}"] if a.kind == "gn" else []
         return " ".join(words), 1
 
     def label(self, a: NormAttrs, ins: list[Shape] | None = None) -> str:
-        return a.kind + (" (channels last)" if a.channels_last else "")
+        return a.kind + (" (channels last)" if a.channels_last else "") + (f" /{a.groups}" if a.kind == "gn" else "")
 
 
 def _num(v: float) -> str:

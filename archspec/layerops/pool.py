@@ -91,7 +91,8 @@ class MaxPool(_Pool):
             return "torch.onnx has no ONNX form for adaptive max pooling to a map larger than 1×1"
         return super().unsupported_for(facet, a)
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         c, h, w = node.out
         return list(node.inputs[:1]), {"index": c * h * w}  # int64 indices, one per output
 
@@ -114,7 +115,8 @@ class AvgPool(_Pool):
     family = "Avg"
     example = "avgpool k2 s1 p1\navgpool size=2\navgpool global"
 
-    def saved(self, node: Any, grad: dict[int, bool]) -> tuple[list[int], dict[str, int]]:
+    def saved(self, node: Any, grad: dict[int, bool],
+              inplace: bool = False) -> tuple[list[int], dict[str, int]]:
         _, h, w = node.out
         if node.attrs.adaptive and h == w == 1:
             return [], {}  # adaptive_avg_pool2d to 1×1 runs as mean(), which keeps only sizes
