@@ -63,6 +63,8 @@ OPS: dict[str, OpSchema] = {
     "channels_first": OpSchema(doc="channels_first: H×W×C → C×H×W"),
     "layer_scale": OpSchema(positional=("init",), keys=("init",),
                             doc="layer_scale [INIT]: a learnable per-channel scale γ (starting at INIT, default 1e-6)"),
+    "pad": OpSchema(positional=("left", "right", "top", "bottom"), keys=("left", "right", "top", "bottom"),
+                    doc="pad L R T B: zeros around the map, each side its own width (nn.ZeroPad2d)"),
     "identity": OpSchema(doc="identity: nothing; the input passes on (a pass-through `branch: identity`)"),
     "mean": OpSchema(doc="mean: the global average as a tensor method, x.mean([2, 3]) (C×H×W → C; no pool module)"),
     "act": OpSchema(positional=("kind",), keys=("kind", "slope"),

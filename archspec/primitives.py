@@ -16,6 +16,7 @@ from archspec.layerops.layerscale import LayerScaleAttrs
 from archspec.layerops.linear import LinearAttrs
 from archspec.layerops.norm import GN_GROUPS, NormAttrs
 from archspec.layerops.norm import NORMS as NORMS_TABLE
+from archspec.layerops.pad import PadAttrs, same_padding
 from archspec.layerops.permute import TO_FIRST, TO_LAST, PermuteAttrs
 from archspec.layerops.pool import PoolAttrs
 from archspec.layerops.shuffle import ShuffleAttrs
@@ -83,6 +84,16 @@ def _conv(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     k = _pair(*a["k"], env, "kernel size")
     s = _pair(*_get(a, "s", 1), env, "stride")
     d = _pair(*_get(a, "d", 1), env, "dilation")
+    if "p" in a and isinstance(a["p"][0], str) and a["p"][0] != "same":
+        raise SpecError(f"unknown padding `{a['p'][0]}`", a["p"][1],
+                        hint="padding is a number, a height×width pair like `p0x3`, or `same` (TensorFlow's)")
+    if "p" in a and a["p"][0] == "same":  # TensorFlow's SAME: symmetric where it can be, else a pad first
+        (top, bottom), (left, right) = same_padding(h, k[0], s[0], d[0]), same_padding(w, k[1], s[1], d[1])
+        if (top, left) != (bottom, right):
+            x = lw.add("pad", [x], PadAttrs(left, right, top, bottom), "pad", ctx, st.span)
+            _, h, w = x.shape
+            top = bottom = left = right = 0
+        a = {**a, "p": ([top, left], a["p"][1])}
     p = _pair(*_get(a, "p", [d[0] * (k[0] - 1) // 2, d[1] * (k[1] - 1) // 2]), env, "padding", minimum=0)
     g = as_int(*_get(a, "g", 1), env, "groups")
     if c_in % g or c % g:
@@ -154,15 +165,18 @@ def _pool(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         raise SpecError(
             f"`{st.name}` needs a kernel size or `global`", st.span, hint=f"e.g. `{st.name} k3 s2` or `{st.name} global`"
         )
-    k = as_int(*a["k"], env, "kernel size")
-    s = as_int(*_get(a, "s", k), env, "stride")
-    p = as_int(*_get(a, "p", 0), env, "padding", minimum=0)
-    if p > k // 2:
-        raise SpecError(f"pool padding {p} is more than half the kernel {k}", a["p"][1], hint="PyTorch allows at most k//2")
+    k = _pair(*a["k"], env, "kernel size")
+    s = _pair(*a["s"], env, "stride") if "s" in a else k
+    p = _pair(*_get(a, "p", 0), env, "padding", minimum=0)
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise SpecError(f"pool padding {size_text(size(*p))} is more than half the kernel {size_text(size(*k))}",
+                        a["p"][1], hint="PyTorch allows at most k//2")
     ceil = as_bool(*a["ceil"], env, "ceil") if "ceil" in a else False
-    if conv_out(h, k, s, p, 1, ceil) < 1 or conv_out(w, k, s, p, 1, ceil) < 1:
-        raise SpecError(f"a {k}×{k} pool with stride {s} leaves a map smaller than 1×1 (input {h}×{w})", st.span)
-    return lw.add(st.name, [x], PoolAttrs(k, s, p, ceil), st.name[:3] + "pool", ctx, st.span)
+    if conv_out(h, k[0], s[0], p[0], 1, ceil) < 1 or conv_out(w, k[1], s[1], p[1], 1, ceil) < 1:
+        raise SpecError(f"a {k[0]}×{k[1]} pool with stride {size_text(size(*s))} leaves a map smaller than 1×1 "
+                        f"(input {h}×{w})", st.span)
+    attrs = PoolAttrs(size(*k), size(*s), size(*p), ceil)
+    return lw.add(st.name, [x], attrs, st.name[:3] + "pool", ctx, st.span)
 
 
 def _flatten(lw: Lowerer, x: T, ctx: Ctx, span: ir.Span | None) -> T:
@@ -219,6 +233,14 @@ def _layer_scale(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) ->
     c, _, _ = _spatial(st, x)
     init = as_float(*a["init"], ctx.env, "layer scale", 0.0) if "init" in a else 1e-6
     return lw.add("layerscale", [x], LayerScaleAttrs(c, init), "layer_scale", ctx, st.span)
+
+
+def _pad(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    _spatial(st, x)
+    sides = [as_int(*_get(a, side, 0), ctx.env, f"{side} padding", minimum=0) for side in ("left", "right", "top", "bottom")]
+    if not any(sides):
+        raise SpecError("`pad` needs a width for at least one side", st.span, hint="e.g. `pad 0 1 0 1` (left right top bottom)")
+    return lw.add("pad", [x], PadAttrs(*sides), "pad", ctx, st.span)
 
 
 def _identity(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -280,6 +302,7 @@ _LOWER = {
     "shuffle": _shuffle,
     "identity": _identity,
     "upsample": _upsample,
+    "pad": _pad,
     "channels_last": _permute,
     "channels_first": _permute,
     "layer_scale": _layer_scale,

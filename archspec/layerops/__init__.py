@@ -17,6 +17,7 @@ from archspec.layerops import (  # noqa: F401  (each import registers its ops)
     mean,
     mul,
     norm,
+    pad,
     permute,
     pool,
     shuffle,

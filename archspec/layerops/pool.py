@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from archspec.layerops.base import Attrs, Items, Op, OpDef, Shape, conv_out, nothing, register
+from archspec.layerops.conv import Size, hw, size_text
 
 
 @dataclass(slots=True)
 class PoolAttrs(Attrs):
-    k: int  # window (for global and adaptive pools: the input size over the output size)
-    s: int
-    p: int = 0
+    k: Size  # window (for global and adaptive pools: the input size over the output size)
+    s: Size
+    p: Size = 0
     ceil: bool = False
     mode: str = "window"  # window | global | adaptive
     size: int = 1  # output size of a global or adaptive pool
@@ -37,7 +38,8 @@ class _Pool(OpDef):
         c, h, w = ins[0]
         if a.adaptive:
             return (c, a.size, a.size)
-        return (c, conv_out(h, a.k, a.s, a.p, 1, a.ceil), conv_out(w, a.k, a.s, a.p, 1, a.ceil))
+        (kh, kw), (sh, sw), (ph, pw) = hw(a.k), hw(a.s), hw(a.p)
+        return (c, conv_out(h, kh, sh, ph, 1, a.ceil), conv_out(w, kw, sw, pw, 1, a.ceil))
 
     def module_class(self, a: PoolAttrs) -> str:
         return f"Adaptive{self.family}Pool2d" if a.adaptive else f"{self.family}Pool2d"
@@ -50,7 +52,8 @@ class _Pool(OpDef):
         a: PoolAttrs = o.attrs
         if a.adaptive:
             return [(self.name, max(o.n_in, o.n_out))]  # every input element enters a window (windows may overlap)
-        return [(self.name, o.n_out * a.k * a.k)]
+        kh, kw = hw(a.k)
+        return [(self.name, o.n_out * kh * kw)]
 
     def both(self, o: Op) -> Items:
         """ptflops: the module hook and the patched function, each the input's elements."""
@@ -68,8 +71,8 @@ class _Pool(OpDef):
             return f"{self.name} global", 1
         if a.mode == "adaptive":
             return f"{self.name} size={a.size}", 1
-        words = [self.name, f"k{a.k}"] + ([f"s{a.s}"] if a.s != a.k else [])
-        words += ([f"p{a.p}"] if a.p else []) + (["ceil"] if a.ceil else [])
+        words = [self.name, f"k{size_text(a.k, 'x')}"] + ([f"s{size_text(a.s, 'x')}"] if a.s != a.k else [])
+        words += ([f"p{size_text(a.p, 'x')}"] if a.p else []) + (["ceil"] if a.ceil else [])
         return " ".join(words), 1
 
     def label(self, a: PoolAttrs, ins: list[Shape] | None = None) -> str:
@@ -77,14 +80,15 @@ class _Pool(OpDef):
             return f"{self.name} global"
         if a.mode == "adaptive":
             return f"adaptive {self.name} → {a.size}×{a.size}"
-        return f"{self.name} {a.k}×{a.k}" + (f", s{a.s}" if a.s > 1 else "") + (", ceil" if a.ceil else "")
+        kh, kw = hw(a.k)
+        return f"{self.name} {kh}×{kw}" + (f", s{size_text(a.s)}" if a.s != 1 else "") + (", ceil" if a.ceil else "")
 
 
 @register
 class MaxPool(_Pool):
     name = "maxpool"
     family = "Max"
-    example = "maxpool k3 s2 p1 ceil\nmaxpool size=2\nmaxpool global"
+    example = "maxpool k3 s2 p1 ceil\nmaxpool k3x1 s2x1\nmaxpool size=2\nmaxpool global"
 
     def unsupported_for(self, facet: str, a: PoolAttrs) -> str | None:
         if facet == "onnx" and a.mode == "adaptive" and a.size > 1:
@@ -113,7 +117,7 @@ def _thop_adaptive(o: Op) -> int:
 class AvgPool(_Pool):
     name = "avgpool"
     family = "Avg"
-    example = "avgpool k2 s1 p1\navgpool size=2\navgpool global"
+    example = "avgpool k2 s1 p1\navgpool k1x3 s1 p0x1\navgpool size=2\navgpool global"
 
     def saved(self, node: Any, grad: dict[int, bool],
               inplace: bool = False) -> tuple[list[int], dict[str, int]]:
