@@ -42,7 +42,8 @@ from typing import Any
 
 import archspec
 import archspec.parse
-from archspec import SpecError
+from archspec import SpecError, layerops
+from archspec import ops as language_ops
 from archspec.lower import Budget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,11 +84,16 @@ def zoo_sources() -> dict[str, str]:
 
 KEYWORDS = ["network", "input", "block", "stages", "stage", "stem", "head", "variants", "let", "if", "elif", "else",
             "not", "and", "or", "defaults", "round", "compound", "scale", "in"]
-OPS = ["conv", "maxpool", "avgpool", "fc", "linear", "dropout", "flatten", "act", "norm", "residual", "concat",
-       "branch", "scale", "repeat", "dense"]
+# Every statement of the language (op statements and combinators), from its own tables.
+OPS = [*language_ops.OPS, *language_ops.COMBINATORS]
+# One statement line per line of every registered op's example: each new op reaches the fuzzer by itself.
+EXAMPLE_LINES = sorted({line.strip() for op in layerops.all_ops().values() for line in op.example.splitlines()
+                        if line.strip() and not line.strip().endswith(":") and not line.startswith(" ")})
 BLOCKS = ["basic", "bottleneck", "preact_basic", "se", "dwsep", "inverted_residual", "mbconv", "mbv3", "inception",
           "dense_layer", "transition", "dense_block", "vgg_stage"]
 WORDS = ["relu", "relu6", "silu", "none", "auto", "projection", "zeropad", "when_same", "true", "false", "global",
+         "ln", "gn", "gelu", "mish", "identity", "same", "bilinear", "nearest", "shortcut_first", "split", "for", "range",
+         "runs", "len", "log", "fixed", "[", "]", "k1x7", "p0x3", "s2x1",
          "ceil", "bias", "c", "s", "k", "p", "g", "in.c", "in.h", "in.w", "floor", "ceil", "round", "max", "min",
          "divisible", "sqrt", "alpha", "α", "rho", "ρ", "phi", "φ", "width", "depth", "resolution", "block_index"]
 NUMBERS = ["0", "1", "2", "3", "-1", "64", "0.5", "1e12", "1e308", "3.", ".5", "1000000000", "99999999999999999999",
@@ -237,6 +243,8 @@ def _expr(rng: random.Random, depth: int = 0) -> str:
 
 
 def _op_line(rng: random.Random) -> str:
+    if rng.random() < 0.3:  # a line of some op's registry example: rectangular kernels, LayerNorm, shuffle, mean, ...
+        return rng.choice(EXAMPLE_LINES)
     op = rng.choice(["conv", "conv", "conv", "maxpool", "avgpool", "act", "norm", "dropout", "fc", "flatten"])
     args: list[str] = []
     if op == "conv":
@@ -265,10 +273,19 @@ def _body(rng: random.Random, indent: int, depth: int = 0) -> list[str]:
                                          "residual shortcut=when_same:", "scale:", "repeat 2:", "dense 2:"]))
             out += _body(rng, indent + 2, depth + 1)
         elif depth < 3 and r < 0.2:
-            out.append(pad + "concat:")
-            for _ in range(rng.randint(1, 3)):
+            n = rng.randint(1, 3)
+            out.append(pad + rng.choice(["concat:", f"concat split={n}:", f"concat split={rng.randint(1, 4)}:"]))
+            for _ in range(n):
+                if rng.random() < 0.3:
+                    out.append(pad + "  branch: identity")
+                    continue
                 out.append(pad + "  branch:")
                 out += _body(rng, indent + 4, depth + 1)
+        elif depth < 3 and r < 0.22:
+            out.append(pad + rng.choice(["residual order=shortcut_first:", "residual drop_path=0.1 order=shortcut_first:"]))
+            out += _body(rng, indent + 2, depth + 1)
+        elif r < 0.23:
+            out += [pad + "channels_last", pad + rng.choice(["norm ln", "fc 16 act=gelu", "conv 8 k3"]), pad + "channels_first"]
         elif r < 0.25:
             out.append(pad + f"let v{rng.randint(0, 3)} = {_expr(rng)}")
         elif r < 0.3:
@@ -291,6 +308,10 @@ def random_spec(rng: random.Random) -> str:
                                  "scale: alpha=0.5", "compound: depth=1.2 width=1.1 resolution=1.15", "scale: phi=2"]))
     if rng.random() < 0.3:
         lines.append(f"let w = {_expr(rng)}")
+    if rng.random() < 0.2:
+        lines.append(rng.choice(["let ws = [16, 16, 32]", "let ws = [c * 8 for c in range(1, 4)]", "let ws = []",
+                                 "let ws = [8 * round(24 * 2.5 ** round(log((24 + 20 * j) / 24) / log(2.5)) / 8) for j in range(9)]",
+                                 f"let ws = [{_expr(rng)}, {_expr(rng)}]", "let ws = [c for c in range(100000)]"]))
     if rng.random() < 0.3:
         lines += ["block mine(c, s=1):", *_body(rng, 2)]
     lines.append("stem:")
@@ -299,7 +320,14 @@ def random_spec(rng: random.Random) -> str:
         blk = rng.choice(["basic", "bottleneck", "inverted_residual", "dwsep", "mbconv", "vgg_stage", "preact_basic"])
         lines.append(f"stages {blk}:")
         for _ in range(rng.randint(1, 3)):
-            lines.append(f"  {rng.choice(['16', '32', '8', '24'])} x{rng.randint(1, 3)} s{rng.randint(1, 2)}")
+            r = rng.random()
+            if r < 0.15:
+                lines.append(rng.choice(["  for w, n in runs(ws): c=w x=n s2", "  for w in ws: c=w s2", "  for w in [16, 32]: w s2",
+                                         "  for w, n in [1, 2]: c=w x=n"]))
+            elif r < 0.25:
+                lines.append(rng.choice(["  maxpool k3 s2 ceil", "  avgpool k2", "  dropout 0.1", "  shuffle 2"]))
+            else:
+                lines.append(f"  {rng.choice(['16', '32', '8', '24'])} x{rng.randint(1, 3)} s{rng.randint(1, 2)}")
     if rng.random() < 0.6:
         lines += ["head:", "  avgpool global", f"  fc {rng.choice(['10', '1', '1000'])}"]
     return "\n".join(lines) + "\n"
