@@ -80,3 +80,5 @@ def assert_same_state_layout(name: str) -> None:
     assert net.params == sum(p.numel() for p in theirs.parameters())
     norms = [(m.eps, m.momentum) for m in theirs.modules() if isinstance(m, nn.BatchNorm2d)]
     assert [(m.eps, m.momentum) for m in ours.modules() if isinstance(m, nn.BatchNorm2d)] == norms
+    layer_norms = [(m.eps, tuple(m.normalized_shape)) for m in theirs.modules() if isinstance(m, nn.LayerNorm)]
+    assert [(m.eps, tuple(m.normalized_shape)) for m in ours.modules() if isinstance(m, nn.LayerNorm)] == layer_norms
