@@ -74,7 +74,7 @@ def test_compiled_forward_has_the_analysed_shapes(name: str) -> None:
 
 
 # The torchvision classifiers in tests/reference/torchvision.json that the zoo does not build yet.
-# Shrink this as models are added: a model added to the zoo is checked exactly by the test above.
+# Shrink this as models are added: a model added to the zoo is checked exactly by the test below.
 NOT_IN_ZOO = {
     "convnext_tiny", "convnext_small", "convnext_base", "convnext_large",
     "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
@@ -85,10 +85,8 @@ NOT_IN_ZOO = {
     "regnet_x_32gf",
     "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf",
     "regnet_y_32gf", "regnet_y_128gf",
-    "resnext101_32x8d", "resnext101_64x4d",
     "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0",
     "squeezenet1_0", "squeezenet1_1",
-    "wide_resnet101_2",
 }
 
 
