@@ -80,7 +80,6 @@ NOT_IN_ZOO = {
     "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
     "inception_v3",
     "mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3",
-    "mobilenet_v3_small",
     "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf",
     "regnet_x_32gf",
     "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf",
