@@ -77,7 +77,6 @@ def test_compiled_forward_has_the_analysed_shapes(name: str) -> None:
 # Shrink this as models are added: a model added to the zoo is checked exactly by the test below.
 NOT_IN_ZOO = {
     "convnext_tiny", "convnext_small", "convnext_base", "convnext_large",
-    "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
     "inception_v3",
     "mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3",
     "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf",
