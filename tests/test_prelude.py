@@ -200,6 +200,29 @@ def test_mbconv_equals_torchvision() -> None:
         _same(f"mbconv {cout} e={e} k={k} s={s}", ef.MBConv(cnf, 0.0, nn.BatchNorm2d), (cin, 16, 16))
 
 
+def test_fused_mbconv_equals_torchvision() -> None:
+    """EfficientNetV2's block: e = 1 (one k×k conv with its activation) and e = 4 (k×k expand, 1×1 project)."""
+    ef = _tv("efficientnet")
+    for e, k, s, cin, cout in [(1, 3, 1, 24, 24), (4, 3, 2, 24, 48), (4, 3, 1, 64, 64), (1, 3, 2, 16, 24)]:
+        cnf = ef.FusedMBConvConfig(e, k, s, cin, cout, 1)
+        theirs = ef.FusedMBConv(cnf, 0.0, nn.BatchNorm2d)
+        net = archspec.loads(spec(f"stem:\n  fused_mbconv {cout} e={e} k={k} s={s}\n", input=f"{cin}x16x16"))
+        assert any(layer.op == "add" for layer in net.layers) == theirs.use_res_connect
+        _same(f"fused_mbconv {cout} e={e} k={k} s={s}", theirs, (cin, 16, 16))
+
+
+def test_fused_mbconv_layers() -> None:
+    """Expanded: k×k conv to divisible(in·e) with SiLU, linear 1×1; e = 1: the k×k conv alone, activated; no SE."""
+    net = archspec.loads(spec("stem:\n  fused_mbconv 48 e=4 s=2\n", input="24x16x16"))
+    convs = [layer.attrs for layer in net.layers if layer.op == "conv"]
+    assert [(c.in_c, c.out_c, c.k, c.s, c.g) for c in convs] == [(24, 96, 3, 2, 1), (96, 48, 1, 1, 1)]
+    assert [layer.op for layer in net.layers] == ["conv", "norm", "act", "conv", "norm"]
+    assert net.blocks[0].info["hidden"] == 96
+    single = archspec.loads(spec("stem:\n  fused_mbconv 24 e=1 drop=0.1\n", input="24x16x16"))
+    assert [layer.op for layer in single.layers] == ["conv", "norm", "act", "droppath", "add"]
+    assert {layer.attrs.kind for layer in single.layers if layer.op == "act"} == {"silu"}
+
+
 def test_mobilenet_v3_block_equals_torchvision() -> None:
     v3 = _tv("mobilenetv3")
     header = "round: divisor=8 guard=0.9\n"

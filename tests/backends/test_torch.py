@@ -11,8 +11,9 @@ import archspec
 from archspec.backends.torch import copy_by_position, resolve_device
 from tests.conftest import spec
 
-RESNETS = ["resnet18", "resnet34", "resnet50", "resnext50_32x4d", "wide_resnet50_2", "resnet101", "resnet152"]
-SLOW = {"resnet101", "resnet152", "wide_resnet50_2"}
+RESNETS = ["resnet18", "resnet34", "resnet50", "resnext50_32x4d", "wide_resnet50_2", "resnet101", "resnet152",
+           "resnext101_32x8d", "resnext101_64x4d", "wide_resnet101_2"]
+SLOW = {"resnet101", "resnet152", "wide_resnet50_2", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet101_2"}
 
 
 def _compare(name: str, size: int = 64) -> None:

@@ -32,7 +32,7 @@ def test_analyze_json(capsys: pytest.CaptureFixture[str], reference: dict) -> No
 
 
 def test_analyze_tables_show_resolved_config(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "analyze", str(ROOT / "specs" / "resnext50_32x4d.arch"), "--per-layer")
+    code, out, _ = run(capsys, "analyze", str(ROOT / "specs" / "resnext.arch") + ":50_32x4d", "--per-layer")
     assert code == 0
     assert "groups=32" in out and "base_width=4" in out and "stage3.5.conv2" in out
     assert "multiply-accumulates" in out  # the convention is stated

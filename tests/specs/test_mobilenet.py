@@ -1,4 +1,4 @@
-"""MobileNet v1 (the paper's α and ρ tables), v2 and v3 Large (equal to torchvision's)."""
+"""MobileNet v1 (the paper's α and ρ tables), v2, v3 Large and v3 Small (equal to torchvision's)."""
 
 from __future__ import annotations
 
@@ -122,3 +122,34 @@ def test_v3_se_squeeze_is_make_divisible_of_a_quarter() -> None:
         return new + 8 if new < 0.9 * v else new
 
     assert squeezes == [make_divisible(e // 4) for e in expanded]
+
+
+# ---- v3 Small -------------------------------------------------------------------------------------
+
+
+def test_v3_small_equals_torchvision() -> None:
+    assert_same_logits("mobilenet_v3_small", size=128)
+
+
+def test_v3_small_layout_equals_torchvision() -> None:
+    assert_same_state_layout("mobilenet_v3_small")
+
+
+@pytest.mark.parametrize("alpha", [0.5, 0.75, 1.25])
+def test_v3_small_width_multiplier_equals_torchvision(alpha: float) -> None:
+    with torch.device("meta"):
+        theirs = torchvision.models.mobilenet_v3_small(weights=None, width_mult=alpha)
+    assert archspec.load("mobilenet_v3_small", overrides={"alpha": alpha}).params == _params(theirs)
+
+
+def test_v3_small_blocks_equal_torchvision_config() -> None:
+    """Table 2 as torchvision builds it: kernel, expanded width, width, SE, activation and stride per block."""
+    from torchvision.models import mobilenetv3 as tv
+
+    setting, last = tv._mobilenet_v3_conf("mobilenet_v3_small")
+    net = archspec.load("mobilenet_v3_small")
+    rows = [s.info for s in net.stages if s.info.get("block") == "mbv3"]
+    ours = [(r["k"], r["exp"], r["c"], r["se"], r["act"], r["s"]) for r in rows for _ in range(r["repeats"])]
+    assert ours == [(c.kernel, c.expanded_channels, c.out_channels, c.use_se, "hardswish" if c.use_hs else "relu", c.stride)
+                    for c in setting]
+    assert [layer.out[0] for layer in net.layers if layer.op == "linear"] == [last, 1000]
