@@ -33,3 +33,23 @@ needs_dot = pytest.mark.usefixtures("dot_binary")
 def spec(body: str, input: str = "3x32x32", name: str = "t") -> str:
     """A small spec: the network line, the input line, then ``body``."""
     return f"network {name}\ninput {input}\n{body}"
+
+
+# Variants whose structure differs from their file's first one (SE in RegNetY, BatchNorm in VGG-BN).
+STRUCTURAL_VARIANTS = ("regnet_y_400mf", "vgg11_bn")
+
+
+def zoo_families() -> list[str]:
+    """One model per zoo spec file (its first variant, the smallest) and the variants whose structure
+    differs: what the tests of backend mechanics (ONNX, TorchScript, training, every tool's count, …) run
+    on. A family's other variants differ in numbers only, and those are checked model by model against
+    the reference (tests/specs). Read from the file names and variant lists: no model is loaded."""
+    from archspec import zoo
+
+    seen: set[str] = set()
+    out: list[str] = []
+    for e in zoo.entries():
+        if e.spec not in seen or e.name in STRUCTURAL_VARIANTS:
+            seen.add(e.spec)
+            out.append(e.name)
+    return out

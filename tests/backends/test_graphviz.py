@@ -23,7 +23,7 @@ from archspec.backends import graphviz as gv
 from archspec.backends.graphviz import columns, gallery
 from archspec.backends.graphviz.labels import shape
 from archspec.backends.graphviz.theme import KIND_HUE
-from tests.conftest import ROOT, needs_dot, spec
+from tests.conftest import ROOT, needs_dot, spec, zoo_families
 
 GOLDEN = Path(__file__).parent / "golden"
 GALLERY = ROOT / "docs" / "gallery"
@@ -275,7 +275,7 @@ def test_columns_balance_the_stages() -> None:
 
 @needs_dot
 @pytest.mark.slow
-@pytest.mark.parametrize("entry", zoo.entries(), ids=[e.name for e in zoo.entries()])
+@pytest.mark.parametrize("entry", [zoo.find(n) for n in zoo_families()], ids=zoo_families())
 def test_every_zoo_model_renders_at_every_level(entry: zoo.Entry) -> None:
     for level in gv.LEVELS:
         first = gv.render_bytes(archspec.load(entry.spec, variant=entry.variant), "svg", level=level)

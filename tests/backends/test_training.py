@@ -10,11 +10,12 @@ import torch
 import torch.nn.functional as F
 
 import archspec
-from archspec import SpecError, zoo
+from archspec import SpecError
 from archspec.backends.torch import resolve_device
+from tests.conftest import zoo_families
 
 DEVICE = resolve_device("auto")
-ENTRIES = [e.name for e in zoo.entries()]
+ENTRIES = zoo_families()
 RESOLUTIONS = (64, 96, 128, 160, 192, 224)
 
 

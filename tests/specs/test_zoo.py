@@ -13,19 +13,7 @@ import torch
 import archspec
 from archspec import zoo
 from archspec.parse import parse
-from tests.conftest import REFERENCE, ROOT
-
-# Forward passes over a few GMACs are slow on a small CPU: still run, but marked.
-HEAVY_MACS = 1_200_000_000
-
-
-def _params(marked_slow_over: int):  # type: ignore[no-untyped-def]
-    out = []
-    for e in zoo.entries():
-        net = archspec.load(e.spec, variant=e.variant)
-        marks = [pytest.mark.slow] if net.macs > marked_slow_over else []
-        out.append(pytest.param(e.name, marks=marks, id=e.name))
-    return out
+from tests.conftest import REFERENCE, ROOT, zoo_families
 
 
 def test_every_spec_file_is_in_the_zoo() -> None:
@@ -57,7 +45,8 @@ def test_spec_checks_and_analyses(name: str) -> None:
             assert s["info"]["repeats"] >= 1
 
 
-@pytest.mark.parametrize("name", _params(HEAVY_MACS))
+@pytest.mark.slow
+@pytest.mark.parametrize("name", zoo_families())
 def test_compiled_forward_has_the_analysed_shapes(name: str) -> None:
     net = archspec.load(name)
     model = net.to_torch().eval()
