@@ -12,6 +12,7 @@ from typing import Any
 
 from archspec.ir import Span
 from archspec.layerops import OpDef, get
+from archspec.layerops.base import _REGISTRY as OPS  # the registry's table: a property read per node
 
 
 @dataclass(slots=True)
@@ -32,7 +33,7 @@ class Node:
     @property
     def defn(self) -> OpDef:
         """The op's definition in the registry."""
-        return get(self.op)
+        return OPS[self.op]
 
     @property
     def kind(self) -> str:
@@ -45,7 +46,7 @@ class Node:
             "op": self.op,
             "inputs": list(self.inputs),
             "out": list(self.out),
-            "attrs": self.attrs.to_dict(),
+            "attrs": self.attrs._asdict(),
             "scope": self.scope,
             "params": self.params,
             "macs": self.macs,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from math import prod
-from typing import Any
+from typing import Any, NamedTuple
 
 from archspec import combinators, ir, primitives
 from archspec.errors import SpecError, did_you_mean, shape_text
@@ -33,9 +33,9 @@ class Budget:
     max_activations: int = 50_000_000_000  # all layers' outputs, per sample
 
 
-@dataclass(frozen=True, slots=True)
-class T:
-    """The tensor flowing through the statements: the node that made it and its shape."""
+class T(NamedTuple):
+    """The tensor flowing through the statements: the node that made it and its shape (a named tuple:
+    made for every node, so it must be cheap)."""
 
     node: int
     shape: tuple[int, ...]
@@ -142,7 +142,7 @@ class Lowerer:
         defn = get(op)
         ins = [t.shape for t in inputs]
         out = defn.shape(attrs, ins)
-        if any(d < 1 for d in out):
+        if min(out) < 1:
             raise SpecError(f"`{op}` leaves an empty output {shape_text(out)}", span)
         elements = prod(out)
         if elements > b.max_layer_elements:

@@ -47,6 +47,8 @@ def _spatial(st: ir.Call, x: T) -> tuple[int, int, int]:
 
 def _pair(v: Any, span: ir.Span | None, env: Any, what: str, minimum: int = 1) -> tuple[int, int]:
     """A size: one whole number for both axes (`k3`), or height and width (`k1x7`, `k=[1, 7]`)."""
+    if type(v) is int and v >= minimum:  # the common case, checked first: lowering is on the hot path
+        return v, v
     if isinstance(v, (tuple, list)):
         if len(v) != 2:
             raise SpecError(f"a {what} is one number or a height×width pair, got {len(v)} numbers", span,

@@ -15,7 +15,7 @@ def test_conv_norm_act_expansion_and_defaults() -> None:
     ops = [(layer.op, layer.out) for layer in net.layers]
     assert ops == [("conv", (16, 16, 16)), ("norm", (16, 16, 16)), ("act", (16, 16, 16))]
     conv, norm, act = net.graph.nodes
-    assert conv.attrs.to_dict() == {"in_c": 3, "out_c": 16, "k": 3, "s": 2, "p": 1, "d": 1, "g": 1, "bias": False}
+    assert conv.attrs._asdict() == {"in_c": 3, "out_c": 16, "k": 3, "s": 2, "p": 1, "d": 1, "g": 1, "bias": False}
     assert norm.attrs.eps == 0.001 and act.attrs.kind == "silu"
     assert net.params == _conv_params(3, 16, 3) + 2 * 16
 

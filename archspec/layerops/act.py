@@ -7,14 +7,12 @@ Adding an activation is one row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import Attrs, Items, Op, OpDef, Shape, nothing, register
+from archspec.layerops.base import Items, Op, OpDef, Shape, nothing, register
 
 
-@dataclass(frozen=True, slots=True)
-class Activation:
+class Activation(NamedTuple):
     """One kind of activation."""
 
     torch: str  # the torch.nn class
@@ -46,8 +44,7 @@ ALIASES = {"swish": "silu"}  # spellings the language accepts for a kind
 NAMES = (*(w for k in ACTIVATIONS for w in (k, *(a for a, t in ALIASES.items() if t == k))), "none")
 
 
-@dataclass(slots=True)
-class ActAttrs(Attrs):
+class ActAttrs(NamedTuple):
     kind: str
     slope: float | None = None  # leaky_relu's negative slope (None: the default, 0.01)
 

@@ -15,9 +15,8 @@ facets an op neither implements nor declares unsupported: the completeness test 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
 from math import prod
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from archspec.errors import SpecError
 
@@ -37,30 +36,24 @@ KINDS = ("conv", "linear", "norm", "act", "pool", "merge", "reshape", "reg")
 FACETS = ("torch", "python", "expand", "label")
 
 
-@dataclass(slots=True)
-class Attrs:
-    """Typed attributes of one op (every size an int). Subclasses are frozen dataclasses."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def items(self) -> list[tuple[str, Any]]:
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+# An op's typed attributes: a NamedTuple per op (``ConvAttrs(in_c, out_c, k, …)``), cheap to make for
+# every node; ``._asdict()`` gives them as a dict (the layer graph's JSON).
+Attrs = tuple
 
 
-@dataclass(slots=True)
-class NoAttrs(Attrs):
+class NoAttrs(NamedTuple):
     """An op with no attributes (add, concat, mul, flatten)."""
 
 
-@dataclass(slots=True)
-class Op:
-    """One node as the rules see it: its definition, attributes, input shapes and output shape (no batch)."""
+class Op(NamedTuple):
+    """One node as the rules see it: its definition, attributes, input shapes, output shape (no batch) and
+    multiply-accumulates (the op's ``macs``, computed once when the node was made)."""
 
-    defn: OpDef
+    defn: Any  # OpDef
     attrs: Any
     ins: tuple[Shape, ...]
     out: Shape
+    macs: int = 0
 
     @property
     def name(self) -> str:
@@ -76,14 +69,9 @@ class Op:
         """Elements of the output."""
         return prod(self.out)
 
-    @property
-    def macs(self) -> int:
-        """Multiply-accumulates (conv and linear layers; bias excluded)."""
-        return self.defn.macs(self.attrs, self.ins, self.out)
-
     @staticmethod
     def of(node: Node, shapes: dict[int, Shape]) -> Op:
-        return Op(get(node.op), node.attrs, tuple(shapes[i] for i in node.inputs), node.out)
+        return Op(_REGISTRY[node.op], node.attrs, tuple([shapes[i] for i in node.inputs]), node.out, node.macs)
 
 
 class Unsupported(SpecError):
@@ -280,8 +268,7 @@ def follows(n: Node, prev: Node) -> bool:
     return n.inputs == (prev.id,) and n.span is not None and n.span == prev.span and n.scope == prev.scope
 
 
-@dataclass(frozen=True, slots=True)
-class Defaults:
+class Defaults(NamedTuple):
     """What a statement may leave unsaid, for ``expand``: the spec's default norm, activation and norm settings."""
 
     act: str

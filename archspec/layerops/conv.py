@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import Attrs, Op, OpDef, Shape, conv_out, follows, get, register
+from archspec.layerops.base import Op, OpDef, Shape, conv_out, follows, get, register
 
 Size = int | tuple[int, int]  # one number for a square, or (height, width) as PyTorch takes it
 
@@ -25,8 +24,7 @@ def size_text(v: Size, sep: str = "×") -> str:
     return str(v) if isinstance(v, int) else f"{v[0]}{sep}{v[1]}"
 
 
-@dataclass(slots=True)
-class ConvAttrs(Attrs):
+class ConvAttrs(NamedTuple):
     in_c: int
     out_c: int
     k: Size  # kernel size
@@ -62,16 +60,19 @@ class Conv(OpDef):
 
     def shape(self, a: ConvAttrs, ins: list[Shape]) -> Shape:
         _, h, w = ins[0]
-        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = hw(a.k), hw(a.s), hw(a.p), hw(a.d)
+        k, s, p, d = a.k, a.s, a.p, a.d
+        if type(k) is int and type(s) is int and type(p) is int and type(d) is int:  # square: the hot path
+            return (a.out_c, conv_out(h, k, s, p, d), conv_out(w, k, s, p, d))
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = hw(k), hw(s), hw(p), hw(d)
         return (a.out_c, conv_out(h, kh, sh, ph, dh), conv_out(w, kw, sw, pw, dw))
 
     def params(self, a: ConvAttrs, ins: Any, out: Shape) -> int:
-        kh, kw = hw(a.k)
+        kh, kw = (a.k, a.k) if type(a.k) is int else a.k
         return a.out_c * (a.in_c // a.g) * kh * kw + (a.out_c if a.bias else 0)
 
     def macs(self, a: ConvAttrs, ins: Any, out: Shape) -> int:
         c, h, w = out
-        kh, kw = hw(a.k)
+        kh, kw = (a.k, a.k) if type(a.k) is int else a.k
         return c * h * w * (a.in_c // a.g) * kh * kw
 
     def saved(self, node: Any, grad: dict[int, bool],

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import Attrs, OpDef, Shape, nothing, num_text, register
+from archspec.layerops.base import OpDef, Shape, nothing, num_text, register
 
 
-@dataclass(slots=True)
-class DropoutAttrs(Attrs):
+class DropoutAttrs(NamedTuple):
     p: float
 
 

@@ -5,14 +5,12 @@ Drops the whole body per sample with probability ``p`` while training; an identi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import Attrs, OpDef, Shape, nothing, register
+from archspec.layerops.base import OpDef, Shape, nothing, register
 
 
-@dataclass(slots=True)
-class DropPathAttrs(Attrs):
+class DropPathAttrs(NamedTuple):
     p: float
 
 

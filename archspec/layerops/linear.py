@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import prod
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import Attrs, Op, OpDef, Shape, follows, get, register
+from archspec.layerops.base import Op, OpDef, Shape, follows, get, register
 
 
-@dataclass(slots=True)
-class LinearAttrs(Attrs):
+class LinearAttrs(NamedTuple):
     in_f: int
     out_f: int
     bias: bool = True

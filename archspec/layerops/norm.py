@@ -9,15 +9,13 @@ Adding a kind is one row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from math import prod
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import CONVENTION_NAMES, Attrs, Items, Op, OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, Items, Op, OpDef, Shape, nothing, register
 
 
-@dataclass(slots=True)
-class NormAttrs(Attrs):
+class NormAttrs(NamedTuple):
     kind: str
     c: int  # channels (features when dims == 1)
     eps: float
@@ -27,8 +25,7 @@ class NormAttrs(Attrs):
     groups: int = 0  # GroupNorm's groups
 
 
-@dataclass(frozen=True)
-class NormKind:
+class NormKind(NamedTuple):
     """One kind of norm. Counts are per sample; ``o.attrs`` is the node's ``NormAttrs``."""
 
     title: str
@@ -38,7 +35,7 @@ class NormKind:
     stats: Callable[[NormAttrs], int]  # fp32 values its backward keeps besides its input, for the whole batch
     sample_stats: Callable[[NormAttrs, Shape], int] = lambda a, out: 0  # fp32 values it keeps per sample
     any_axis: bool = False  # also normalises the last axis of a channels-last tensor
-    counts: dict[str, Callable[[Op], Items]] = field(default_factory=dict)
+    counts: dict[str, Callable[[Op], Items]] = {}  # noqa: RUF012 (never mutated)
 
 
 def _bn_module(a: NormAttrs, device: Any) -> Any:

@@ -3,14 +3,12 @@ and TensorFlow's "same" padding (``conv … p=same``) where the two sides of an 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import CONVENTION_NAMES, Attrs, OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
 
-@dataclass(slots=True)
-class PadAttrs(Attrs):
+class PadAttrs(NamedTuple):
     left: int
     right: int
     top: int

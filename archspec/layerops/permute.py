@@ -4,16 +4,14 @@ LayerNorm and MLP on channels-last tensors, as torchvision's ``Permute([0, 2, 3,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import CONVENTION_NAMES, Attrs, OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
 TO_LAST, TO_FIRST = (1, 2, 0), (2, 0, 1)  # axes without the batch
 
 
-@dataclass(slots=True)
-class PermuteAttrs(Attrs):
+class PermuteAttrs(NamedTuple):
     dims: tuple[int, int, int]  # the input axis each output axis takes (batch excluded)
 
     @property

@@ -7,15 +7,13 @@ before their classifiers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
-from archspec.layerops.base import Attrs, Items, Op, OpDef, Shape, conv_out, nothing, register
+from archspec.layerops.base import Items, Op, OpDef, Shape, conv_out, nothing, register
 from archspec.layerops.conv import Size, hw, size_text
 
 
-@dataclass(slots=True)
-class PoolAttrs(Attrs):
+class PoolAttrs(NamedTuple):
     k: Size  # window (for global and adaptive pools: the input size over the output size)
     s: Size
     p: Size = 0

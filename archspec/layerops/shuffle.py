@@ -4,14 +4,12 @@ transpose, flatten back, so the next grouped op mixes the groups. ShuffleNet v2 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import CONVENTION_NAMES, Attrs, OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
 
-@dataclass(slots=True)
-class ShuffleAttrs(Attrs):
+class ShuffleAttrs(NamedTuple):
     groups: int
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import CONVENTION_NAMES, Attrs, OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
 
-@dataclass(slots=True)
-class SliceAttrs(Attrs):
+class SliceAttrs(NamedTuple):
     start: int
     stop: int
 

@@ -3,16 +3,14 @@ for multi-resolution designs (feature pyramids, HRNet's fusion)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import Attrs, OpDef, Shape, nothing, register
+from archspec.layerops.base import OpDef, Shape, nothing, register
 
 MODES = ("nearest", "bilinear")
 
 
-@dataclass(slots=True)
-class UpsampleAttrs(Attrs):
+class UpsampleAttrs(NamedTuple):
     scale: int
     mode: str = "nearest"
 

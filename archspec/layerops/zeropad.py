@@ -4,14 +4,12 @@ zero channels. Written ``residual shortcut=zeropad``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from archspec.layerops.base import Attrs, OpDef, Shape, nothing, register
+from archspec.layerops.base import OpDef, Shape, nothing, register
 
 
-@dataclass(slots=True)
-class ZeroPadAttrs(Attrs):
+class ZeroPadAttrs(NamedTuple):
     s: int
     pad: int
 

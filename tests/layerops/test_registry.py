@@ -7,7 +7,6 @@ named ``OP-FACET`` and its failure names the op and the missing piece. The examp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -139,11 +138,6 @@ def test_every_backend_is_registered_and_reads_a_target() -> None:
 # ---- a throwaway op that lacks pieces: the registry says what, and using it is one located error ----
 
 
-@dataclass(slots=True)
-class _Attrs(NoAttrs):
-    pass
-
-
 class _Half(OpDef):
     """Halves its input; has a shape rule and a torch module, but no label and no thop rule."""
 
@@ -172,7 +166,7 @@ def half() -> Any:
 def _graph_of(op: str) -> Graph:
     from archspec.ir import Span
 
-    node = Node(0, "half1", op, (-1,), (4, 2, 2), _Attrs(), 0, Span(line=3, col=3, end_line=3, end_col=17))
+    node = Node(0, "half1", op, (-1,), (4, 2, 2), NoAttrs(), 0, Span(line=3, col=3, end_line=3, end_col=17))
     return Graph("t", (4, 2, 2), [node], [Scope(0, "network", "", "t", None)], 0)
 
 

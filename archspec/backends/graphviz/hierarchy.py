@@ -69,7 +69,7 @@ class Tree:
         sig: list[Any] = []
         for n in nodes:
             skip = n.defn.varying  # attributes that vary along a stage (drop-path rates grow with depth)
-            a = tuple((k, v) for k, v in n.attrs.items() if k not in skip)
+            a = tuple((k, v) for k, v in n.attrs._asdict().items() if k not in skip)
             ins = tuple(i - first if i in ids else "in" for i in n.inputs)
             depth = tuple(self.g.scopes[s].kind for s in self.chain[n.id][self.depth[sid]:])
             sig.append((n.op, n.out, a, ins, depth))
