@@ -24,6 +24,8 @@ from explorer_render import (
 from explorer_see import stale_note
 from explorer_state import Current
 
+from archspec.backends import BACKENDS
+
 
 def _svg(dot: str) -> Callable[[], bytes]:
     def make() -> bytes:
@@ -46,6 +48,29 @@ def _pysource(d: Design) -> Callable[[], str]:
             return f"# could not generate the source: {type(exc).__name__}: {exc}\n"
 
     return make
+
+
+def _backend(d: Design, name: str) -> Callable[[], bytes]:
+    """One file a registered backend makes (archspec.backends.BACKENDS), built on click in a thread of its own."""
+
+    def make() -> bytes:
+        from explorer_model import load_uncached
+
+        out = load_uncached(d.text, d.file, d.variant, d.overrides)
+        if out.net is None:
+            return b"the spec did not analyse\n"
+        try:
+            files = out.net.emit(name)
+            data = next(iter(files.values()), b"")
+        except Exception as exc:  # noqa: BLE001
+            return f"could not export: {type(exc).__name__}: {exc}\n".encode()
+        return data if isinstance(data, bytes) else data.encode("utf-8")
+
+    return make
+
+
+# The backends offered here beyond the columns above: one file each, made on click (they import torch).
+_EXPORTERS = [b for b in BACKENDS.values() if b.needs in ("torch", "onnx") and b.name != "py"]
 
 
 def render(cur: Current) -> None:
@@ -97,6 +122,10 @@ def render(cur: Current) -> None:
                                key="dl_py", on_click="ignore", help="A standalone module: torch only, no archspec import.")
         else:
             st.info("The PyTorch source backend (`archspec.backends.pysource`) is not part of this archspec yet.")
-        st.caption("Or build the module directly: `archspec compile SPEC` (imports torch).")
+        for b in _EXPORTERS:
+            file = b.output.replace("NAME", stem)
+            st.download_button(f"{b.name} ({file.removeprefix(stem)})", _backend(d, b.name), file_name=file,
+                               mime="application/octet-stream", key=f"dl_{b.name}", on_click="ignore", help=b.title)
+        st.caption("Every backend: " + ", ".join(f"`{n}`" for n in BACKENDS) + " (`archspec compile SPEC --emit NAMES`).")
     with st.expander("Analysis JSON preview"):
         st.code(files["analysis.json"][:20_000], language="json")

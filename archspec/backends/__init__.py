@@ -27,6 +27,7 @@ class Backend:
     (``module``: an already built torch module, for the backends that export one)."""
 
     name: str
+    output: str  # the files it writes, NAME standing for the network's name
     title: str
     entry: str
     needs: str | None = None  # the extra it needs beyond the core: "torch", "onnx", or "dot" (Graphviz's binary)
@@ -41,15 +42,17 @@ _J, _G, _E = "archspec.backends.jsondoc", "archspec.backends.graphviz", "archspe
 BACKENDS: dict[str, Backend] = {
     b.name: b
     for b in (
-        Backend("json", "spec.json (the spec IR; archspec.load reads it back), graph.json, analysis.json", f"{_J}:files"),
-        Backend("svg", "NAME.svg, the block-level diagram (when Graphviz is installed)", f"{_G}:svg_files", needs="dot"),
-        Backend("dot", "NAME.dot, the block-level diagram as DOT text", f"{_G}:dot_files"),
-        Backend("py", "NAME.py, a standalone PyTorch source file with the same state_dict keys",
+        Backend("json", "spec.json, graph.json, analysis.json", "the spec IR (archspec.load reads it back), the layer "
+                "graph and the analysis", f"{_J}:files"),
+        Backend("svg", "NAME.svg", "the block-level diagram (when Graphviz is installed)", f"{_G}:svg_files", needs="dot"),
+        Backend("dot", "NAME.dot", "the block-level diagram as DOT text", f"{_G}:dot_files"),
+        Backend("py", "NAME.py", "a standalone PyTorch source file with the same state_dict keys",
                 "archspec.backends.pysource:files", needs="torch"),
-        Backend("onnx", "NAME.onnx (checked with onnx.checker; batch dimension dynamic)", "archspec.backends.onnx:files",
+        Backend("onnx", "NAME.onnx", "checked with onnx.checker; batch dimension dynamic", "archspec.backends.onnx:files",
                 needs="onnx"),
-        Backend("torchscript", "NAME.torchscript.pt (torch.jit.load)", f"{_E}:torchscript_files", needs="torch"),
-        Backend("export", "NAME.pt2, a torch.export program (torch.export.load)", f"{_E}:exported_files", needs="torch"),
+        Backend("torchscript", "NAME.torchscript.pt", "TorchScript (torch.jit.load)", f"{_E}:torchscript_files",
+                needs="torch"),
+        Backend("export", "NAME.pt2", "a torch.export program (torch.export.load)", f"{_E}:exported_files", needs="torch"),
     )
 }
 

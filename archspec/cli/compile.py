@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +27,8 @@ HELP = """examples:
 Writes build/<name>/. --emit picks what (default json,svg):
 """
 
-HELP += "".join(f"  {b.name:<12} {b.title}\n" for b in BACKENDS.values())
+HELP += "".join(textwrap.fill(f"{b.output}: {b.title}", 78, initial_indent=f"  {b.name:<12} ", subsequent_indent=" " * 15)
+                + "\n" for b in BACKENDS.values())
 EMITS = tuple(BACKENDS)  # every registered backend
 DEFAULT_EMIT = ("json", "svg")
 # The backends that export the torch module: they get a CPU module, loadable anywhere.
