@@ -57,3 +57,21 @@ def test_pytorch_source_is_made_on_click() -> None:
     compile(source, "resnet18.py", "exec")  # valid Python; not run
     assert "import torch" in source
     assert "import archspec" not in source and "from archspec" not in source  # standalone
+
+
+def test_every_exporting_backend_has_a_button() -> None:
+    """The registry's backends that export the module (ONNX, TorchScript, torch.export) are offered too."""
+    at = open_app("Export")
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"onnx (.onnx)", "torchscript (.torchscript.pt)", "export (.pt2)"} <= labels
+
+
+def test_a_backend_file_is_made_on_click() -> None:
+    import torch
+    from explorer_export import _backend
+    from explorer_model import Design
+
+    text, file, variant = zoo_spec("lenet5")
+    data = _backend(Design("lenet5", text, file, variant), "torchscript")()  # what the button runs when clicked
+    module = torch.jit.load(io.BytesIO(data))
+    assert tuple(module(torch.zeros(1, 1, 32, 32)).shape) == (1, 10)
