@@ -14,6 +14,7 @@ from typing import Any
 
 from archspec.graph import Graph
 from archspec.layerops import Op
+from archspec.layerops.base import _REGISTRY as OPS
 
 BYTES_PER_ELEMENT = 4  # fp32
 
@@ -110,15 +111,24 @@ def analyze(g: Graph) -> Analysis:
         stage_of[s.id] = s.id if s.kind == "stage" else stage_of[parent.id]
         outer = block_of[parent.id]
         block_of[s.id] = outer if outer is not None else (s.id if s.kind == "block" else None)
+    table, new = OPS, tuple.__new__
+    # The rules are pure: a node equal to one already counted (the repeats of a block) reuses its counts.
+    seen: dict[tuple[Any, ...], tuple[int, int]] = {}
     for n in g.nodes:
-        defn = n.defn
-        op = Op(defn, n.attrs, tuple([shapes[i] for i in n.inputs]), n.out, n.macs)
-        fl = fv = 0
-        rules = defn.counts  # a missing rule goes through count(): one located error naming op and convention
-        for _, v in rules["flops"](op) if "flops" in rules else defn.count("flops", op, n.span):
-            fl += v
-        for _, v in rules["fvcore"](op) if "fvcore" in rules else defn.count("fvcore", op, n.span):
-            fv += v
+        ins = tuple([shapes[i] for i in n.inputs])
+        key = (n.op, n.attrs, ins, n.out)
+        counted = seen.get(key)
+        if counted is None:
+            defn = table[n.op]
+            op = new(Op, (defn, n.attrs, ins, n.out, n.macs))  # Op(...) without its Python-level __new__
+            fl = fv = 0
+            rules = defn.counts  # a missing rule goes through count(): one located error naming op and convention
+            for _, v in rules["flops"](op) if "flops" in rules else defn.count("flops", op, n.span):
+                fl += v
+            for _, v in rules["fvcore"](op) if "fvcore" in rules else defn.count("fvcore", op, n.span):
+                fv += v
+            counted = seen[key] = (fl, fv)
+        fl, fv = counted
         acts = prod(n.out)
         peak = max(peak, acts)
         st = scopes[stage_of[n.scope]]

@@ -21,6 +21,7 @@ from archspec.ops import COMBINATORS, OPS, OpSchema, bind
 from archspec.scaling import Config
 
 MAX_BLOCK_DEPTH = 32
+_new = tuple.__new__
 
 
 @dataclass
@@ -77,6 +78,7 @@ class Lowerer:
         self.builtin = {n for n, b in blocks.items() if b.span is not None and n not in own}
         self.total_params = 0
         self.total_elements = 0
+        self.costs: dict[tuple[Any, ...], tuple[tuple[int, ...], int, int]] = {}  # see add_at
         # Statements executed: a loop whose body makes no layer (`repeat 10**5: let a = 1`) must
         # still end, so the work is budgeted too, at a few statements per allowed layer.
         self.steps = 0
@@ -127,28 +129,34 @@ class Lowerer:
         return self.cfg.scale_width(c)
 
     def add(self, op: str, inputs: list[T], attrs: Attrs, base: str, ctx: Ctx, span: ir.Span | None,
-            layout: str | None = None) -> T:
+            layout: str | None = None, out: tuple[int, ...] | None = None) -> T:
         """Append a node of ``op`` named ``base1``, ``base2``, … under the context's prefix."""
-        return self.add_at(op, inputs, attrs, self.alloc(ctx.prefix, base), ctx, span, layout)
+        return self.add_at(op, inputs, attrs, self.alloc(ctx.prefix, base), ctx, span, layout, out)
 
     def add_at(self, op: str, inputs: list[T], attrs: Attrs, name: str, ctx: Ctx, span: ir.Span | None,
-               layout: str | None = None) -> T:
+               layout: str | None = None, out: tuple[int, ...] | None = None) -> T:
         """Append a node at the path ``name``, its shape, parameters and MACs from the op registry,
         after checking every size against the budget. Its output keeps the first input's layout
-        unless ``layout`` says otherwise (a permute)."""
+        unless ``layout`` says otherwise (a permute); ``out``: the shape, where the caller has it already."""
         b = self.budget
         if len(self.nodes) >= b.max_nodes:
             raise SpecError(f"the network has more than {b.max_nodes:,} layers", span, hint="raise the budget with --max-layers")
-        defn = get(op)
-        ins = [t.shape for t in inputs]
-        out = defn.shape(attrs, ins)
+        ins = tuple([t.shape for t in inputs])
+        # Shape, parameters and MACs are pure functions of the op, its attributes and its inputs: a block's
+        # repeats reuse them.
+        key = (op, attrs, ins)
+        known = self.costs.get(key)
+        if known is None:
+            defn = get(op)
+            shape = out if out is not None else defn.shape(attrs, list(ins))
+            known = self.costs[key] = (shape, defn.params(attrs, ins, shape), defn.macs(attrs, ins, shape))
+        out, params, macs = known
         if min(out) < 1:
             raise SpecError(f"`{op}` leaves an empty output {shape_text(out)}", span)
         elements = prod(out)
         if elements > b.max_layer_elements:
             raise SpecError(f"`{name}` outputs {elements:,} values per sample, over the budget of {b.max_layer_elements:,}",
                             span, hint="raise it with --max-activations, or check the input size and widths")
-        params, macs = defn.params(attrs, ins, out), defn.macs(attrs, ins, out)
         self.total_params += params
         self.total_elements += elements
         if self.total_params > b.max_params:
@@ -160,7 +168,7 @@ class Lowerer:
                             hint="raise the budget with --max-activations")
         node = Node(len(self.nodes), name, op, tuple(t.node for t in inputs), out, attrs, ctx.scope, span, params, macs)
         self.nodes.append(node)
-        return T(node.id, out, layout or (inputs[0].layout if inputs else "cf"))
+        return _new(T, (node.id, out, layout or (inputs[0].layout if inputs else "cf")))  # T(...) without its __new__
 
     def step(self, span: ir.Span | None) -> None:
         """Count one statement or block call against the budget."""

@@ -9,7 +9,7 @@ from archspec.errors import SpecError
 from archspec.expr import as_bool, as_float, as_int, as_word
 from archspec.layerops.act import ALIASES as ACT_ALIASES
 from archspec.layerops.act import ActAttrs
-from archspec.layerops.base import NoAttrs
+from archspec.layerops.base import NoAttrs, get
 from archspec.layerops.conv import ConvAttrs, size, size_text
 from archspec.layerops.dropout import DropoutAttrs
 from archspec.layerops.layerscale import LayerScaleAttrs
@@ -43,6 +43,9 @@ def _spatial(st: ir.Call, x: T) -> tuple[int, int, int]:
         raise SpecError(f"`{st.name}` needs a C×H×W input, but the input here is flat ({x.shape[0]} features)", st.span,
                         hint="spatial ops must come before `flatten` / `fc`")
     return x.shape  # type: ignore[return-value]
+
+
+_CONV = get("conv")
 
 
 def _pair(v: Any, span: ir.Span | None, env: Any, what: str, minimum: int = 1) -> tuple[int, int]:
@@ -102,14 +105,16 @@ def _conv(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         culprit = a["g"][1] if "g" in a else st.span
         raise SpecError(f"groups={g} does not divide the channels ({c_in} in, {c} out)", culprit,
                         hint=f"the input here has {c_in} channels")
-    if conv_out(h, k[0], s[0], p[0], d[0]) < 1 or conv_out(w, k[1], s[1], p[1], d[1]) < 1:
-        raise SpecError(f"a {k[0]}×{k[1]} conv with stride {size_text(size(*s))} leaves a map smaller than 1×1 "
-                        f"(input {h}×{w})", st.span,
-                        hint="the input is too small for this kernel/stride; use a larger input or fewer downsamplings")
     norm = _norm_kind(a, "norm", lw.defaults.norm, st.span)
     act = _act_kind(lw, a, "act", lw.defaults.act, ctx, st.span)
     bias = as_bool(*a["bias"], env, "bias") if "bias" in a else norm == "none"
-    y = lw.add("conv", [x], ConvAttrs(c_in, c, size(*k), size(*s), size(*p), size(*d), g, bias), "conv", ctx, st.span)
+    attrs = ConvAttrs(c_in, c, size(*k), size(*s), size(*p), size(*d), g, bias)
+    out = _CONV.shape(attrs, [x.shape])
+    if out[1] < 1 or out[2] < 1:
+        raise SpecError(f"a {k[0]}×{k[1]} conv with stride {size_text(size(*s))} leaves a map smaller than 1×1 "
+                        f"(input {h}×{w})", st.span,
+                        hint="the input is too small for this kernel/stride; use a larger input or fewer downsamplings")
+    y = lw.add("conv", [x], attrs, "conv", ctx, st.span, out=out)
     if norm != "none":
         y = add_norm(lw, y, norm, ctx, st.span)
     if act != "none":
