@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+
+# One intra-op thread per test process, set before anything imports torch: pytest-xdist already
+# runs a process per core, and two processes each spinning two OpenMP threads on two cores made a
+# LeNet-5 training run 3x slower than one thread. Subprocesses the tests start inherit it.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's reference figures (torchvision parameter counts and fvcore totals, the papers'
