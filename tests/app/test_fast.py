@@ -8,14 +8,16 @@ import sys
 import textwrap
 import uuid
 
+import pytest
+
 import archspec
-from tests.app.conftest import ROOT, exact, open_app, set_spec
+from tests.app.conftest import APP, ROOT, exact, open_app, set_spec
 
 # Every tab, in a fresh interpreter: which heavy modules did the explorer pull in?
 PROBE = textwrap.dedent("""
     import json, sys
     from streamlit.testing.v1 import AppTest
-    at = AppTest.from_file("app/explorer.py", default_timeout=120)
+    at = AppTest.from_file(sys.argv[1], default_timeout=120)
     at.query_params["model"] = "efficientnet_b0"
     at.run()
     errors = [str(e.value) for e in at.exception]
@@ -27,8 +29,10 @@ PROBE = textwrap.dedent("""
 """)
 
 
-def test_torch_is_never_imported() -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+@pytest.mark.parametrize("script", [APP, "app/explorer.py"], ids=["packaged", "checkout"])
+def test_torch_is_never_imported(script: str) -> None:
+    """Every tab runs without an error and without torch, from the package and from the checkout's script."""
+    done = subprocess.run([sys.executable, "-c", PROBE, script], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["errors"] == []
@@ -37,7 +41,7 @@ def test_torch_is_never_imported() -> None:
 
 def test_an_edit_of_efficientnet_b7_rerenders() -> None:
     """Each edit re-analyses (the output width follows the text). How long it takes is measured by
-    ``python -m bench.explorer``, not asserted here: a busy machine is not a failure."""
+    ``python -m bench.explorer_edit``, not asserted here: a busy machine is not a failure."""
     at = open_app("Edit", model="efficientnet_b7")
     text = at.text_area(key="spec").value
     params = [exact(at, "Params")]

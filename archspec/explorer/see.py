@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import streamlit as st
-from explorer_model import human, layer_rows, shape, short, signed, stage_rows
-from explorer_render import DIRECTIONS, LEVELS, dot_source, screen_theme
-from explorer_state import Current
-from explorer_tables import COST_COLUMNS, MACS_NOTE, layer_frame, stage_frame
+
+from archspec.explorer.model import human, layer_rows, shape, short, signed, stage_rows
+from archspec.explorer.render import DIRECTIONS, LEVELS, dot_source, screen_theme
+from archspec.explorer.state import Current
+from archspec.explorer.tables import COST_COLUMNS, MACS_NOTE, layer_frame, stage_frame
 
 ALL_STAGES = "all stages"
 # Layers; past this the browser's Graphviz takes from seconds (TB) to a minute (LR) to lay out the

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
-from explorer_model import Design
-from explorer_render import (
+
+from archspec.explorer.model import Design
+from archspec.explorer.render import (
     LEVELS,
     artifacts,
     diagrams_available,
@@ -21,8 +22,8 @@ from explorer_render import (
     python_source,
     render_svg,
 )
-from explorer_see import stale_note
-from explorer_state import Current
+from archspec.explorer.see import stale_note
+from archspec.explorer.state import Current
 
 
 def _svg(dot: str) -> Callable[[], bytes]:
@@ -35,7 +36,7 @@ def _svg(dot: str) -> Callable[[], bytes]:
 def _pysource(d: Design) -> Callable[[], str]:
     def make() -> str:
         # Runs on click, in a thread of its own; any failure becomes the file's text, not a traceback.
-        from explorer_model import load_uncached
+        from archspec.explorer.model import load_uncached
 
         out = load_uncached(d.text, d.file, d.variant, d.overrides)
         if out.net is None:

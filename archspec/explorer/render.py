@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from explorer_model import Overrides, analyse, layer_rows, stage_rows
 
+from archspec.explorer.model import Overrides, analyse, layer_rows, stage_rows
 from archspec.network import Network
 
 HAVE_DIAGRAMS = hasattr(Network, "to_dot")
