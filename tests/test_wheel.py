@@ -143,3 +143,29 @@ def test_a_missing_extra_is_one_line_and_exit_2(built: Built, args: list[str], e
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].endswith(f"pip install 'archspec[{extra}]'"), done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_archspec_explore_serves_the_explorer_from_the_wheel(built: Built, tmp_path: Path) -> None:
+    """A venv with the wheel and the app extra's packages serves the page; Chromium opens it."""
+    import sysconfig
+
+    from tests.app.browser import CHROMIUM, EDITOR, chromium_page, explorer_server, open_explorer
+
+    assert os.access(CHROMIUM, os.X_OK), f"no Chromium at {CHROMIUM} (`bash scripts/setup.sh --test` installs it)"
+    app_env = tmp_path / "app-venv"
+    venv.create(app_env, with_pip=False)
+    # Streamlit and the rest of the app extra come from this test environment's packages (a path
+    # line, so its editable archspec is not activated); archspec itself comes from the wheel.
+    site = _site_packages(app_env)
+    (site / "test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    with zipfile.ZipFile(built.wheel) as whl:
+        whl.extractall(site)
+    python = str(app_env / "bin" / "python")
+    where = subprocess.run([python, "-c", "import archspec.explorer as e; print(e.SCRIPT)"], cwd=built.work,
+                           capture_output=True, text=True, check=True, timeout=120)
+    assert where.stdout.strip() == str(site / "archspec" / "explorer" / "app.py")
+    with explorer_server(python=python, cwd=built.work) as url, chromium_page() as page:
+        open_explorer(page, url, "Edit", model="mobilenet_v2")
+        assert "network mobilenet_v2" in page.locator(EDITOR).input_value()
+        card = page.locator('[data-testid="stMetric"]').filter(has_text="Params").first
+        assert card.locator('[data-testid="stMetricValue"]').inner_text() == "3.50 M"
