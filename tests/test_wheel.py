@@ -23,7 +23,7 @@ import pytest
 import archspec
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one build per run
 
 MAX_INSTALLED_MB = 100
 TIMEOUT_S = 600

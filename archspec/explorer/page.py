@@ -6,11 +6,14 @@ edit re-renders quickly even for EfficientNet-B7. torch is never imported here.
 
 from __future__ import annotations
 
+import json
+import os
+import time
 from collections.abc import Callable
 
 import streamlit as st
 
-from archspec.explorer import compare, edit, export, scale, see, state
+from archspec.explorer import TIMINGS_ENV, compare, edit, export, scale, see, state
 
 PAGES: dict[str, Callable[[state.Current], None]] = {
     "Edit": edit.render,
@@ -22,6 +25,21 @@ PAGES: dict[str, Callable[[state.Current], None]] = {
 
 
 def main() -> None:
+    """One script run; timed into ``$ARCHSPEC_EXPLORER_TIMINGS`` when that is set."""
+    log = os.environ.get(TIMINGS_ENV)
+    if not log:
+        _page()
+        return
+    t0 = time.perf_counter()
+    try:
+        _page()
+    finally:  # reruns and stops end a run by an exception too
+        line = {"t": time.time(), "seconds": round(time.perf_counter() - t0, 4), "page": st.session_state.get("page")}
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(json.dumps(line) + "\n")
+
+
+def _page() -> None:
     st.set_page_config(page_title="archspec explorer", page_icon=":material/account_tree:", layout="wide")
     # A failure shows its message only: a traceback means nothing to someone designing a network.
     st.set_option("client.showErrorDetails", "none")

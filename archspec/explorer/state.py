@@ -86,7 +86,9 @@ def init() -> None:
         load_into_editor(start)
         if launched:
             open_start_file(launched)
-        ss["cmp_zoo"] = [n for n in DEFAULT_COMPARE if n in names]
+        # `?compare=a,b,c` picks the zoo models of the Compare tab.
+        asked = [n for n in (st.query_params.get("compare") or "").split(",") if n in names]
+        ss["cmp_zoo"] = asked or [n for n in DEFAULT_COMPARE if n in names]
         ss["pinned"] = []
         ss["see_level"], ss["see_dir"], ss["exp_level"] = "block", "TB", "block"
 

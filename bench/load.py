@@ -1,0 +1,300 @@
+"""The explorer under load: N simulated users, each running a classroom script in its own browser tab.
+
+    .venv/bin/python -m bench.load --users 1 5 10 20 --out bench/load.json
+
+Each user opens a zoo model, breaks the spec (a typo: sees the error), fixes it with a change
+(sees the new diagram), moves α, opens the Scale tab, compares three models and exports the
+analysis. The server (``archspec explore``) is pinned to one core and this process with its
+Chromium to the other (``taskset``), so that the browsers do not starve the server; the server
+writes one line per script run (``ARCHSPEC_EXPLORER_TIMINGS``), the browsers' latencies are
+measured here, and both sides' CPU and the server's memory are sampled throughout.
+Only loopback addresses are used; every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from archspec.explorer import TIMINGS_ENV
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-extensions", "--mute-audio"]
+MODELS = ("resnet50", "mobilenet_v2", "efficientnet_b0", "resnet18", "densenet121", "googlenet")
+COMPARE = "resnet18,mobilenet_v2,efficientnet_b0"
+STEP_TIMEOUT_MS = 120_000
+EDITOR = 'textarea[aria-label="Spec"]'
+RUNNING = '[data-testid="stStatusWidgetRunningIcon"]'
+STEPS = ("open", "typo→error", "fix→diagram", "α→metrics", "Scale tab", "Compare tab", "Export tab")
+
+
+def percentile(xs: list[float], q: float) -> float:
+    if not xs:
+        return float("nan")
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(q / 100 * len(s) + 0.5) - 1))]
+
+
+# ---- the server and its samples ---------------------------------------------------------------------
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class Sampler:
+    """CPU seconds of the server and of the client (this process and its browsers), server RSS."""
+
+    def __init__(self, server_pid: int, period_s: float = 0.5) -> None:
+        self.server_pid, self.period_s = server_pid, period_s
+        self.rss: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds so far of the server and of the client. The client's browsers and Playwright's
+        driver have exited (and been waited for) by the end of each level, so their time is in this
+        process's children's times; the server is a child too, but it is not waited for until the end."""
+        t = os.times()
+        return _cpu_seconds([self.server_pid]), t.user + t.system + t.children_user + t.children_system
+
+    def _run(self) -> None:
+        t0 = time.monotonic()
+        while not self._stop.wait(self.period_s):
+            self.rss.append((time.monotonic() - t0, _rss_mb(self.server_pid)))
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+@contextmanager
+def server(port: int, timings: Path, core: int) -> Iterator[subprocess.Popen]:
+    cmd = ["taskset", "-c", str(core), sys.executable, "-m", "archspec", "explore", "--port", str(port),
+           "--address", "127.0.0.1"]
+    env = {**os.environ, TIMINGS_ENV: str(timings), "OMP_NUM_THREADS": "1"}
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:  # noqa: S310
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError("the explorer did not start:\n" + log.read().decode(errors="replace")[-2000:])
+            time.sleep(0.25)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        log.close()
+
+
+# ---- one user's script ------------------------------------------------------------------------------
+
+
+async def _idle(page: Any) -> None:
+    """Until the script run the last action started is over (no running indicator for a moment)."""
+    await page.wait_for_timeout(150)
+    await page.wait_for_function(f"() => !document.querySelector('{RUNNING}')", timeout=STEP_TIMEOUT_MS)
+
+
+async def _metric(page: Any, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return str(await card.locator('[data-testid="stMetricValue"]').inner_text())
+
+
+async def _wait_change(page: Any, read: Any, before: str) -> None:
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        now = await read()
+        if now and now != before:
+            return
+        await page.wait_for_timeout(50)
+    raise TimeoutError("nothing changed")
+
+
+async def _diagram(page: Any) -> str:
+    loc = page.locator('[data-testid="stGraphVizChart"] svg, [data-testid="stHtml"] svg')
+    return str(await loc.first.inner_html()) if await loc.count() else ""
+
+
+async def user(browser: Any, url: str, model: str, timings: dict[str, list[float]], errors: list[str]) -> None:
+    context = await browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page = await context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+
+    async def step(name: str, coro: Any) -> None:
+        t0 = time.perf_counter()
+        await coro
+        timings.setdefault(name, []).append(time.perf_counter() - t0)
+
+    try:
+        await step("open", _open(page, f"{url}/?model={model}&page=Edit&compare={COMPARE}"))
+        text = await page.locator(EDITOR).input_value()
+        await step("typo→error", _edit(page, text.replace("network ", "netwrk ", 1), error=True))
+        before = await _diagram(page)
+        changed = text.replace("head:", "stage extra:\n  conv 16 k1\n\nhead:", 1) if "head:" in text else text + "\n"
+        await step("fix→diagram", _edit(page, changed, diagram_before=before))
+        params = await _metric(page, "Params")
+        await step("α→metrics", _alpha(page, params))
+        await step("Scale tab", _tab(page, "Scale", '[data-testid="stVegaLiteChart"]'))
+        await step("Compare tab", _tab(page, "Compare", '[data-testid="stVegaLiteChart"]'))
+        await step("Export tab", _export(page))
+    except Exception as exc:  # noqa: BLE001 -- a failed script is counted, not fatal to the run
+        errors.append(f"{model}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+    finally:
+        await context.close()
+
+
+async def _open(page: Any, url: str) -> None:
+    await page.goto(url)
+    await page.wait_for_selector(EDITOR)
+    await page.wait_for_selector('[data-testid="stMetric"]')
+    await _idle(page)
+
+
+async def _edit(page: Any, text: str, error: bool = False, diagram_before: str = "") -> None:
+    editor = page.locator(EDITOR)
+    await editor.fill(text)
+    await editor.press("Control+Enter")
+    if error:
+        await page.wait_for_selector('[data-testid="stAlertContentError"]')
+    else:
+        await page.wait_for_selector('[data-testid="stAlertContentSuccess"]')
+        await _wait_change(page, lambda: _diagram(page), diagram_before)
+    await _idle(page)
+
+
+async def _alpha(page: Any, params_before: str) -> None:
+    thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    await thumb.focus()
+    await thumb.press("ArrowLeft")
+    await _wait_change(page, lambda: _metric(page, "Params"), params_before)
+    await _idle(page)
+
+
+async def _tab(page: Any, title: str, ready: str) -> None:
+    await page.locator('[data-testid="stTab"]').filter(has_text=title).first.click()
+    await page.wait_for_selector(ready)
+    await _idle(page)
+
+
+async def _export(page: Any) -> None:
+    await page.locator('[data-testid="stTab"]').filter(has_text="Export").first.click()
+    button = page.locator('[data-testid="stDownloadButton"] button').filter(has_text="Analysis (JSON)").first
+    async with page.expect_download() as info:
+        await button.click()
+    download = await info.value
+    await download.path()
+
+
+async def run_level(url: str, users: int, rounds: int) -> tuple[dict[str, list[float]], list[str], float]:
+    from playwright.async_api import async_playwright
+
+    timings: dict[str, list[float]] = {}
+    errors: list[str] = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        t0 = time.perf_counter()
+        for r in range(rounds):
+            await asyncio.gather(*(user(browser, url, MODELS[(i + r) % len(MODELS)], timings, errors) for i in range(users)))
+        wall = time.perf_counter() - t0
+        await browser.close()
+    return timings, errors, wall
+
+
+# ---- the run --------------------------------------------------------------------------------------
+
+
+def _server_runs(path: Path, since: float) -> list[float]:
+    if not path.exists():
+        return []
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [r["seconds"] for r in rows if r["t"] >= since]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--users", type=int, nargs="+", default=[1, 5, 10, 20])
+    ap.add_argument("--rounds", type=int, default=2, help="script runs per user at each level (default 2)")
+    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--server-core", type=int, default=0)
+    ap.add_argument("--client-core", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=Path("bench/load.json"))
+    args = ap.parse_args()
+    os.sched_setaffinity(0, {args.client_core})  # this process and the browsers it starts
+    timings_log = Path(tempfile.mkdtemp()) / "timings.jsonl"
+    url = f"http://127.0.0.1:{args.port}"
+    results: list[dict[str, Any]] = []
+    with server(args.port, timings_log, args.server_core) as proc, Sampler(proc.pid) as sampler:
+        asyncio.run(run_level(url, 1, 1))  # warm-up: the zoo parsed, the caches filled
+        for n in args.users:
+            since, rss0 = time.time(), _rss_mb(proc.pid)
+            s0, c0 = sampler.cpu()
+            timings, errors, wall = asyncio.run(run_level(url, n, args.rounds))
+            s1, c1 = sampler.cpu()
+            runs = _server_runs(timings_log, since)
+            row = {
+                "users": n, "scripts": n * args.rounds, "failed": len(errors), "errors": errors[:5], "wall_s": round(wall, 1),
+                "server_runs": len(runs), "server_p50_s": round(percentile(runs, 50), 3),
+                "server_p95_s": round(percentile(runs, 95), 3), "server_max_s": round(max(runs, default=0), 3),
+                "server_cpu": round((s1 - s0) / wall, 2), "client_cpu": round((c1 - c0) / wall, 2),
+                "rss_start_mb": round(rss0), "rss_end_mb": round(_rss_mb(proc.pid)),
+                "steps": {k: {"p50": round(percentile(v, 50), 2), "p95": round(percentile(v, 95), 2)}
+                          for k, v in timings.items()},
+            }
+            results.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        rss = sampler.rss
+    args.out.write_text(json.dumps({"levels": results, "rss_mb": [(round(t, 1), round(m)) for t, m in rss[::4]]}, indent=1,
+                                   ensure_ascii=False))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
