@@ -159,7 +159,7 @@ async def _wait_change(page: Any, read: Any, before: str) -> None:
 
 
 async def _diagram(page: Any) -> str:
-    loc = page.locator('[data-testid="stGraphVizChart"] svg, [data-testid="stHtml"] svg')
+    loc = page.locator('.archspec-diagram svg, [data-testid="stGraphVizChart"] svg')
     return str(await loc.first.inner_html()) if await loc.count() else ""
 
 

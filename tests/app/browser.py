@@ -30,7 +30,8 @@ START_TIMEOUT_S = 90
 UI_TIMEOUT_MS = 60_000
 # The main editor, as opposed to the file uploader's hidden input or any other text area.
 EDITOR = 'textarea[aria-label="Spec"]'
-DIAGRAM = '[data-testid="stGraphVizChart"] svg'
+# The diagram: SVG drawn on the server (st.html), or laid out in the browser (graphviz_chart).
+DIAGRAM = '.archspec-diagram svg, [data-testid="stGraphVizChart"] svg'
 
 
 def free_port() -> int:
