@@ -30,6 +30,8 @@ from typing import Any
 
 from archspec.explorer import TIMINGS_ENV
 
+LAYOUT_ENV = "ARCHSPEC_EXPLORER_LAYOUT"  # archspec.explorer.render's; importing that module imports Streamlit
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-extensions", "--mute-audio"]
@@ -248,6 +250,60 @@ async def run_level(url: str, users: int, rounds: int) -> tuple[dict[str, list[f
     return timings, errors, wall
 
 
+# ---- the page ---------------------------------------------------------------------------------------
+
+BEGIN, END = "<!-- explorer-load: written by python -m bench.load -->", "<!-- /explorer-load -->"
+
+
+def markdown(data: dict[str, Any]) -> str:
+    """The section of docs/benchmarks.md: one row per number of users."""
+    from bench.page import table
+
+    def pair(row: dict[str, Any], step: str) -> str:
+        s = row["steps"].get(step)
+        return f"{s['p50']:.2f} / {s['p95']:.2f}" if s else "—"
+
+    rows = []
+    for r in data["levels"]:
+        rows.append((r["users"], f"{r['scripts']} ({r['failed']} failed)", f"{r['server_p50_s']:.3f} / {r['server_p95_s']:.3f}",
+                     f"{r['server_cpu']:.2f}", pair(r, "open"), pair(r, "typo→error"), pair(r, "fix→diagram"),
+                     pair(r, "α→metrics"), pair(r, "Scale tab"), pair(r, "Compare tab"), pair(r, "Export tab"),
+                     f"{r['client_cpu']:.2f}", f"{r['rss_start_mb']} → {r['rss_end_mb']}"))
+    rss = [m for _, m in data["rss_mb"]]
+    lines = [
+        BEGIN, "## Explorer under load", "",
+        f"`python -m bench.load --users {' '.join(str(r['users']) for r in data['levels'])} --rounds {data['rounds']}`"
+        f" ({data['layout']} layout, {data['minutes']:.1f} min, load average before {data['load_before']}, after "
+        f"{data['load_after']}). Each simulated user, in its own Chromium tab, opens a zoo model, breaks the spec (sees "
+        "the error), fixes it with a new stage (sees the new diagram), moves α, opens the Scale tab, compares three "
+        "models and exports the analysis. The server (`archspec explore`) runs on core 0 and the browsers on core 1 "
+        "(`taskset`); the server logs each script run's time (`ARCHSPEC_EXPLORER_TIMINGS`), the browser-observed "
+        "latencies are p50 / p95 in seconds, CPU shares are in cores (1.00 = one core busy), memory is the "
+        "server's RSS in MB.", "",
+        *table(("users", "scripts", "server run p50 / p95 s", "server CPU", "open", "typo → error", "fix → diagram",
+                "α → metrics", "Scale tab", "Compare tab", "Export tab", "browsers' CPU", "server MB"), rows,
+               right=range(2, 13)),
+        f"Server memory over the whole run: {rss[0] if rss else 0} MB at the start, {max(rss, default=0)} MB at most, "
+        f"{rss[-1] if rss else 0} MB at the end ({len(data['rss_mb'])} samples).",
+        "", END,
+    ]
+    errors = [e for r in data["levels"] for e in r["errors"]]
+    if errors:
+        lines[-2:-2] = ["", "Failed scripts (first five per level): " + "; ".join(errors) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(page: Path, section: str) -> None:
+    """Put the section into the page, replacing the one there."""
+    text = page.read_text(encoding="utf-8") if page.exists() else ""
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + section + rest.split(END, 1)[1].lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    page.write_text(text, encoding="utf-8")
+
+
 # ---- the run --------------------------------------------------------------------------------------
 
 
@@ -265,8 +321,10 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--server-core", type=int, default=0)
     ap.add_argument("--client-core", type=int, default=1)
-    ap.add_argument("--out", type=Path, default=Path("bench/load.json"))
+    ap.add_argument("--out", type=Path, default=Path("bench/load.json"), help="the raw figures (JSON)")
+    ap.add_argument("--page", type=Path, help="also write the section into this page (docs/benchmarks.md)")
     args = ap.parse_args()
+    load_before, t_start = " ".join(f"{x:.2f}" for x in os.getloadavg()), time.perf_counter()
     os.sched_setaffinity(0, {args.client_core})  # this process and the browsers it starts
     timings_log = Path(tempfile.mkdtemp()) / "timings.jsonl"
     url = f"http://127.0.0.1:{args.port}"
@@ -291,9 +349,15 @@ def main() -> None:
             results.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
         rss = sampler.rss
-    args.out.write_text(json.dumps({"levels": results, "rss_mb": [(round(t, 1), round(m)) for t, m in rss[::4]]}, indent=1,
-                                   ensure_ascii=False))
+    data = {"levels": results, "rounds": args.rounds, "layout": os.environ.get(LAYOUT_ENV, "server"),
+            "minutes": (time.perf_counter() - t_start) / 60, "load_before": load_before,
+            "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "rss_mb": [(round(t, 1), round(m)) for t, m in rss[::4]]}
+    args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False))
     print(f"wrote {args.out}")
+    if args.page:
+        write_section(args.page, markdown(data))
+        print(f"wrote the section into {args.page}")
 
 
 if __name__ == "__main__":
