@@ -145,6 +145,13 @@ def test_a_missing_extra_is_one_line_and_exit_2(built: Built, args: list[str], e
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 
+def test_the_library_names_the_extra_too(built: Built) -> None:
+    code = ("import archspec\ntry:\n    archspec.load('lenet5').to_torch()\nexcept ImportError as e:\n    print(e)")
+    done = built.run(built.bin("python"), "-c", code, check=True)
+    assert done.stdout.strip() == ("archspec: Network.to_torch() needs torch, which is not installed: "
+                                   "pip install 'archspec[torch]'")
+
+
 def test_archspec_explore_serves_the_explorer_from_the_wheel(built: Built, tmp_path: Path) -> None:
     """A venv with the wheel and the app extra's packages serves the page; Chromium opens it."""
     import sysconfig

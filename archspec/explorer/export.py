@@ -97,7 +97,7 @@ def render(cur: Current) -> None:
             st.download_button("PyTorch source (.py)", _pysource(d), file_name=f"{stem}.py", mime="text/x-python",
                                key="dl_py", on_click="ignore", help="A standalone module: torch only, no archspec import.")
         else:
-            st.info("The PyTorch source backend (`archspec.backends.pysource`) is not part of this archspec yet.")
+            st.info("The PyTorch source needs torch: `pip install 'archspec[torch]'`.")
         st.caption("Or build the module directly: `archspec compile SPEC` (imports torch).")
     with st.expander("Analysis JSON preview"):
         st.code(files["analysis.json"][:20_000], language="json")

@@ -119,8 +119,8 @@ def inline_svg(dot: str, level: str, rankdir: str) -> str | None:
 
 
 def pysource_available() -> bool:
-    """Whether the PyTorch source backend exists, found without importing it (it imports torch)."""
-    return _has_module("archspec.backends.pysource")
+    """Whether the PyTorch source backend and torch exist, found without importing them."""
+    return _has_module("archspec.backends.pysource") and _has_module("torch")
 
 
 def python_source(net: Network) -> str | None:
