@@ -29,7 +29,7 @@ PROBE = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("script", [APP, "app/explorer.py"], ids=["packaged", "checkout"])
+@pytest.mark.parametrize("script", [APP, pytest.param("app/explorer.py", marks=pytest.mark.slow)], ids=["packaged", "checkout"])
 def test_torch_is_never_imported(script: str) -> None:
     """Every tab runs without an error and without torch, from the package and from the checkout's script."""
     done = subprocess.run([sys.executable, "-c", PROBE, script], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
