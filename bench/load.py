@@ -235,17 +235,48 @@ async def _export(page: Any) -> None:
     await download.path()
 
 
-async def run_level(url: str, users: int, rounds: int) -> tuple[dict[str, list[float]], list[str], float]:
+# A spec near the explorer's budget: ResNet-18 with 4,000 blocks in its first stage (~28,000 layers).
+HOSTILE_REPEATS = 4000
+
+
+async def hostile(browser: Any, url: str, done: asyncio.Event, count: list[int]) -> None:
+    """Paste a huge spec and a slightly different one, over and over, until the other users are done."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        await _open(page, f"{url}/?model=resnet18&page=Edit&tag=hostile")
+        text = await page.locator(EDITOR).input_value()
+        while not done.is_set():
+            big = text.replace("64  x2  s1", f"64  x{HOSTILE_REPEATS + count[0] % 7}  s1", 1)
+            editor = page.locator(EDITOR)
+            await editor.fill(big)
+            await editor.press("Control+Enter")
+            await _idle(page)
+            count[0] += 1
+    except Exception:  # noqa: BLE001,S110 -- the hostile user's own failures are not measured
+        pass
+    finally:
+        await context.close()
+
+
+async def run_level(url: str, users: int, rounds: int, hostiles: int = 0) -> tuple[dict[str, list[float]], list[str], float]:
     from playwright.async_api import async_playwright
 
     timings: dict[str, list[float]] = {}
     errors: list[str] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        done, pasted = asyncio.Event(), [0]
+        spoilers = [asyncio.create_task(hostile(browser, url, done, pasted)) for _ in range(hostiles)]
         t0 = time.perf_counter()
         for r in range(rounds):
             await asyncio.gather(*(user(browser, url, MODELS[(i + r) % len(MODELS)], timings, errors) for i in range(users)))
         wall = time.perf_counter() - t0
+        done.set()
+        await asyncio.gather(*spoilers)
+        if hostiles:
+            timings["hostile pastes"] = [float(pasted[0])]
         await browser.close()
     return timings, errors, wall
 
@@ -285,6 +316,9 @@ def markdown(data: dict[str, Any]) -> str:
                right=range(2, 13)),
         f"Server memory over the whole run: {rss[0] if rss else 0} MB at the start, {max(rss, default=0)} MB at most, "
         f"{rss[-1] if rss else 0} MB at the end ({len(data['rss_mb'])} samples).",
+        *([f"Meanwhile {data['levels'][0]['hostile']} more user(s) pasted a {HOSTILE_REPEATS:,}-block spec over and over "
+           f"({', '.join(str(r['hostile_pastes']) for r in data['levels'])} pastes per level); the server columns "
+           "leave their runs out."] if data["levels"] and data["levels"][0].get("hostile") else []),
         "", END,
     ]
     errors = [e for r in data["levels"] for e in r["errors"]]
@@ -311,7 +345,7 @@ def _server_runs(path: Path, since: float) -> list[float]:
     if not path.exists():
         return []
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    return [r["seconds"] for r in rows if r["t"] >= since]
+    return [r["seconds"] for r in rows if r["t"] >= since and r.get("tag") != "hostile"]
 
 
 def main() -> None:
@@ -319,6 +353,8 @@ def main() -> None:
     ap.add_argument("--users", type=int, nargs="+", default=[1, 5, 10, 20])
     ap.add_argument("--rounds", type=int, default=2, help="script runs per user at each level (default 2)")
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--hostile", type=int, default=0, metavar="K",
+                    help=f"K more users paste a huge spec ({HOSTILE_REPEATS:,} blocks) over and over meanwhile")
     ap.add_argument("--server-core", type=int, default=0)
     ap.add_argument("--client-core", type=int, default=1)
     ap.add_argument("--out", type=Path, default=Path("bench/load.json"), help="the raw figures (JSON)")
@@ -334,11 +370,13 @@ def main() -> None:
         for n in args.users:
             since, rss0 = time.time(), _rss_mb(proc.pid)
             s0, c0 = sampler.cpu()
-            timings, errors, wall = asyncio.run(run_level(url, n, args.rounds))
+            timings, errors, wall = asyncio.run(run_level(url, n, args.rounds, args.hostile))
             s1, c1 = sampler.cpu()
             runs = _server_runs(timings_log, since)
+            pastes = int(timings.pop("hostile pastes", [0.0])[0])
             row = {
-                "users": n, "scripts": n * args.rounds, "failed": len(errors), "errors": errors[:5], "wall_s": round(wall, 1),
+                "users": n, "hostile": args.hostile, "hostile_pastes": pastes,
+                "scripts": n * args.rounds, "failed": len(errors), "errors": errors[:5], "wall_s": round(wall, 1),
                 "server_runs": len(runs), "server_p50_s": round(percentile(runs, 50), 3),
                 "server_p95_s": round(percentile(runs, 95), 3), "server_max_s": round(max(runs, default=0), 3),
                 "server_cpu": round((s1 - s0) / wall, 2), "client_cpu": round((c1 - c0) / wall, 2),

@@ -14,7 +14,7 @@ SCRIPT = Path(__file__).with_name("app.py")  # the file `streamlit run` executes
 # path.arch:variant, which the first run of each session opens.
 START_ENV = "ARCHSPEC_EXPLORE_SPEC"
 # When set, each script run appends one JSON line to this file: {"t": end time, "seconds": run
-# time, "page": the open tab}. bench/load.py reads it to time the server side of a load test.
+# time, "page": the open tab, "tag": the page's ?tag=}. bench/load.py reads it to time the server side of a load test.
 TIMINGS_ENV = "ARCHSPEC_EXPLORER_TIMINGS"
 
 __all__ = ["SCRIPT", "START_ENV", "TIMINGS_ENV"]

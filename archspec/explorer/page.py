@@ -34,7 +34,8 @@ def main() -> None:
     try:
         _page()
     finally:  # reruns and stops end a run by an exception too
-        line = {"t": time.time(), "seconds": round(time.perf_counter() - t0, 4), "page": st.session_state.get("page")}
+        line = {"t": time.time(), "seconds": round(time.perf_counter() - t0, 4), "page": st.session_state.get("page"),
+                "tag": st.query_params.get("tag")}  # ?tag= marks a load test's kinds of user
         with open(log, "a", encoding="utf-8") as f:
             f.write(json.dumps(line) + "\n")
 
