@@ -75,26 +75,47 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children") if Path(f"/proc/{p}/task").exists() else []:
+            try:
+                todo.extend(int(k) for k in task.read_text().split())
+            except OSError:
+                continue
+    return out
+
+
 class Sampler:
-    """CPU seconds of the server and of the client (this process and its browsers), server RSS."""
+    """CPU seconds of the server and of the client (this process, Playwright's driver and the
+    browsers it starts), and the server's RSS, sampled every ``period_s``. A client process's
+    time is its last sample's: one that exits loses at most one period."""
 
     def __init__(self, server_pid: int, period_s: float = 0.5) -> None:
         self.server_pid, self.period_s = server_pid, period_s
         self.rss: list[tuple[float, float]] = []
+        self._client: dict[int, float] = {}  # pid → CPU seconds when last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def cpu(self) -> tuple[float, float]:
-        """CPU seconds so far of the server and of the client. The client's browsers and Playwright's
-        driver have exited (and been waited for) by the end of each level, so their time is in this
-        process's children's times; the server is a child too, but it is not waited for until the end."""
-        t = os.times()
-        return _cpu_seconds([self.server_pid]), t.user + t.system + t.children_user + t.children_system
+        """CPU seconds so far of the server and of the client."""
+        self._sample_client()
+        return _cpu_seconds([self.server_pid]), sum(self._client.values())
+
+    def _sample_client(self) -> None:
+        server = set(_descendants(self.server_pid))
+        for pid in _descendants(os.getpid()):
+            if pid not in server:
+                self._client[pid] = max(self._client.get(pid, 0.0), _cpu_seconds([pid]))
 
     def _run(self) -> None:
         t0 = time.monotonic()
         while not self._stop.wait(self.period_s):
             self.rss.append((time.monotonic() - t0, _rss_mb(self.server_pid)))
+            self._sample_client()
 
     def __enter__(self) -> Sampler:
         self._thread.start()
@@ -286,8 +307,9 @@ async def run_level(url: str, users: int, rounds: int, hostiles: int = 0) -> tup
 BEGIN, END = "<!-- explorer-load: written by python -m bench.load -->", "<!-- /explorer-load -->"
 
 
-def markdown(data: dict[str, Any]) -> str:
-    """The section of docs/benchmarks.md: one row per number of users."""
+def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None) -> str:
+    """The section of docs/benchmarks.md: one row per number of users (and per level of ``compare``,
+    a run with the other diagram layout)."""
     from bench.page import table
 
     def pair(row: dict[str, Any], step: str) -> str:
@@ -295,8 +317,10 @@ def markdown(data: dict[str, Any]) -> str:
         return f"{s['p50']:.2f} / {s['p95']:.2f}" if s else "—"
 
     rows = []
-    for r in data["levels"]:
-        rows.append((r["users"], f"{r['scripts']} ({r['failed']} failed)", f"{r['server_p50_s']:.3f} / {r['server_p95_s']:.3f}",
+    runs = [(r, str(r["users"])) for r in data["levels"]]
+    runs += [(r, f"{r['users']}, {compare['layout']} layout") for r in (compare or {}).get("levels", [])]
+    for r, label in runs:
+        rows.append((label, f"{r['scripts']} ({r['failed']} failed)", f"{r['server_p50_s']:.3f} / {r['server_p95_s']:.3f}",
                      f"{r['server_cpu']:.2f}", pair(r, "open"), pair(r, "typo→error"), pair(r, "fix→diagram"),
                      pair(r, "α→metrics"), pair(r, "Scale tab"), pair(r, "Compare tab"), pair(r, "Export tab"),
                      f"{r['client_cpu']:.2f}", f"{r['rss_start_mb']} → {r['rss_end_mb']}"))
@@ -321,6 +345,21 @@ def markdown(data: dict[str, Any]) -> str:
            "leave their runs out."] if data["levels"] and data["levels"][0].get("hostile") else []),
         "", END,
     ]
+    lines[-2:-2] = ["", "Where the time goes: " + " ".join(
+        f"at {r['users']} users the server was busy {r['server_cpu']:.2f} of its core and its script runs took "
+        f"{r['server_p95_s']:.2f} s at p95, while the browsers kept their core {r['client_cpu']:.2f} busy;"
+        for r in data["levels"]) + " so what a user waits for beyond the first user is the browsers' own core (page "
+        "load, rendering, and the charts' layout), not the server. With one core for every browser, as here, the "
+        "browser-observed figures are an upper bound: real users each bring their own CPU."]
+    if compare:
+        new = {r["users"]: r for r in data["levels"]}
+        notes = [f"{r['users']} users: fix → diagram {pair(new[r['users']], 'fix→diagram')} s with the server's SVG "
+                 f"against {pair(r, 'fix→diagram')} s laid out in each browser, the browsers' CPU "
+                 f"{new[r['users']]['client_cpu']:.2f} against {r['client_cpu']:.2f}"
+                 for r in compare["levels"] if r["users"] in new]
+        lines[-2:-2] = ["", "Diagrams laid out once on the server (Graphviz's `dot`, the SVG cached and shared) against "
+                        "laid out by every browser (`ARCHSPEC_EXPLORER_LAYOUT=browser`, the old way): " + "; ".join(notes)
+                        + "."]
     errors = [e for r in data["levels"] for e in r["errors"]]
     if errors:
         lines[-2:-2] = ["", "Failed scripts (first five per level): " + "; ".join(errors) + "."]
@@ -359,7 +398,14 @@ def main() -> None:
     ap.add_argument("--client-core", type=int, default=1)
     ap.add_argument("--out", type=Path, default=Path("bench/load.json"), help="the raw figures (JSON)")
     ap.add_argument("--page", type=Path, help="also write the section into this page (docs/benchmarks.md)")
+    ap.add_argument("--compare", type=Path, help="a run with the other layout (its --out JSON), shown beside this one")
+    ap.add_argument("--render-only", action="store_true", help="write --page from the --out JSON, without running")
     args = ap.parse_args()
+    compare = json.loads(args.compare.read_text()) if args.compare else None
+    if args.render_only:
+        write_section(args.page, markdown(json.loads(args.out.read_text()), compare))
+        print(f"wrote the section into {args.page}")
+        return
     load_before, t_start = " ".join(f"{x:.2f}" for x in os.getloadavg()), time.perf_counter()
     os.sched_setaffinity(0, {args.client_core})  # this process and the browsers it starts
     timings_log = Path(tempfile.mkdtemp()) / "timings.jsonl"
@@ -394,7 +440,7 @@ def main() -> None:
     args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False))
     print(f"wrote {args.out}")
     if args.page:
-        write_section(args.page, markdown(data))
+        write_section(args.page, markdown(data, compare))
         print(f"wrote the section into {args.page}")
 
 
