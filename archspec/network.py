@@ -14,6 +14,7 @@ from archspec.analysis import COLUMNS, Analysis, Layer, Totals, analyze
 from archspec.collector import paused
 from archspec.conventions.memory import Memory, estimate, layer_saved_bytes
 from archspec.errors import SpecError, did_you_mean
+from archspec.extras import require
 from archspec.graph import Graph
 from archspec.lower import Budget, lower
 from archspec.parse import MAX_SOURCE_BYTES, parse
@@ -204,18 +205,21 @@ class Network:
         shape checks. ``fuse=True``: an inference module (eval mode) with each BatchNorm folded into
         the conv before it and identities dropped.
         """
+        require("Network.to_torch()", "torch")
         from archspec.backends.torch import module
 
         return module(self.graph, weights=weights, fuse=fuse, **kwargs)
 
     def to_python(self) -> str:
         """A standalone PyTorch source file whose model has the compiled module's state_dict keys."""
+        require("Network.to_python()", "torch")
         from archspec.backends.pysource import generate
 
         return generate(self.target)
 
     def to_onnx(self, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> bytes:
         """The compiled module exported to ONNX (see ``archspec.backends.onnx.export``)."""
+        require("Network.to_onnx()", "torch", "onnx", "onnxscript")
         from archspec.backends.onnx import export
 
         return export(self.target, path, **kwargs)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import build, runtime, scaling, startup
+from bench import build, load, runtime, scaling, startup
 from bench.measure import ROOT, load_average, machine, precompile
 from bench.page import Section, table, targets_table
 
@@ -83,7 +83,10 @@ def main() -> None:
         sections.append(make())
         print(f"[bench] {sections[-1].title}: done ({time.perf_counter() - t0:.0f} s)", flush=True)
     text = page(sections, machine(), (before, load_average()), time.perf_counter() - t0, args.quick)
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     args.out.write_text(text, encoding="utf-8")
+    if load.BEGIN in old and load.END in old:  # the explorer load section comes from `python -m bench.load`: kept
+        load.write_section(args.out, load.BEGIN + old.split(load.BEGIN, 1)[1].split(load.END, 1)[0] + load.END + "\n")
     print(f"[bench] wrote {args.out}")
 
 

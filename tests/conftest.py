@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 from pathlib import Path
 
 import pytest
+
+# One intra-op thread per test process, set before anything imports torch: pytest-xdist already
+# runs a process per core, and two processes each spinning two OpenMP threads on two cores made a
+# LeNet-5 training run 3x slower than one thread. Subprocesses the tests start inherit it.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's reference figures (torchvision parameter counts and fvcore totals, the papers'
 # tables), kept beside the tests so a clone of this repository alone can run them.
 REFERENCE = ROOT / "tests" / "reference" / "torchvision.json"
+
+
+# Compiled modules (torch.fx GraphModules) are freed by the cycle collector only, which counts
+# objects, not bytes: a run of VGG tests kept ~2 GB per test alive until the OOM killer came. After
+# a test that grew the process by GROWTH bytes, collect.
+GROWTH = 512 * 2**20
+_rss_after_collect = [0]
+
+
+def _rss() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if _rss() > _rss_after_collect[0] + GROWTH:
+        gc.collect()
+        _rss_after_collect[0] = _rss()
 
 
 @pytest.fixture(scope="session")

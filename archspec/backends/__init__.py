@@ -33,11 +33,16 @@ class Backend:
     needs: str | None = None  # the extra it needs beyond the core: "torch", "onnx", or "dot" (Graphviz's binary)
 
     def files(self, target: Target, module: Any = None) -> dict[str, Producer]:
-        """File name → producer (called only when the file is written)."""
+        """File name → producer (called only when the file is written). A missing extra is one line naming it."""
+        from archspec.extras import require
+
+        require(f"the `{self.name}` backend", *_MODULES.get(self.needs or "", ()))
         mod, fn = self.entry.split(":")
         return getattr(import_module(mod), fn)(target, module)
 
 
+# The modules each `needs` stands for (Graphviz's `dot` is a program, checked where it runs).
+_MODULES = {"torch": ("torch",), "onnx": ("torch", "onnx", "onnxscript")}
 _J, _G, _E = "archspec.backends.jsondoc", "archspec.backends.graphviz", "archspec.backends.export"
 BACKENDS: dict[str, Backend] = {
     b.name: b

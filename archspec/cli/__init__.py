@@ -16,10 +16,11 @@ from archspec.collector import paused
 with paused():  # rich's import: many objects, no garbage
     from archspec.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, fail_internal, report_error
     from archspec.errors import SpecError
+    from archspec.extras import hint_for
 
 # Modules of archspec.cli, in the order `archspec --help` lists them. Only the command being run is
 # imported: the others pull in rich's progress bars, Graphviz, difflib, ... (tens of ms at start).
-COMMANDS = ["compile", "analyze", "check", "zoo", "render", "gallery", "diff", "expand", "fmt", "schema", "weights"]
+COMMANDS = ["compile", "analyze", "check", "zoo", "render", "gallery", "diff", "expand", "fmt", "schema", "weights", "explore"]
 
 EPILOG = """\
 examples:
@@ -35,9 +36,11 @@ examples:
   archspec diff resnet50 resnet50_paper           what changed, stage by stage
   archspec expand efficientnet_b3                 every block and repeat written out
   archspec fmt specs/*.arch --check               canonical formatting
+  archspec explore resnet50                       the design explorer in the browser
 
 SPEC is a path, path.arch:variant, or a zoo name (see `archspec zoo`).
-exit codes: 0 ok, 1 failed check, 2 bad input
+exit codes: 0 ok, 1 failed check, 2 bad input or a missing extra
+extras: compile and weights need 'archspec[torch]', --emit onnx 'archspec[onnx]', explore 'archspec[app]'
 """
 
 
@@ -87,6 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except ImportError as exc:  # an optional dependency: one line naming the extra, exit 2
+        hint = hint_for(exc)
+        if hint is None:
+            return fail_internal(exc)
+        print(hint, file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # never a traceback for the user
         return fail_internal(exc)
 

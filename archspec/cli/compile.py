@@ -14,6 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from archspec.backends import BACKENDS
 from archspec.cli.common import EXIT_OK, add_spec_args, err, load_network, out, print_json, shape, stage_table, totals_line
 from archspec.errors import SpecError, did_you_mean
+from archspec.extras import require
 from archspec.files import write_atomic
 from archspec.network import Network
 
@@ -76,6 +77,11 @@ def run(args: argparse.Namespace) -> int:
         err.print("archspec: --batch must be at least 1", markup=False)
         return 2
     emit = parse_emit(args.emit)
+    require("archspec compile", "torch")
+    if "onnx" in emit:
+        require("archspec compile --emit onnx", "onnx", "onnxscript")
+    if args.weights and args.weights.startswith("torchvision:"):
+        require("--weights torchvision:NAME", "torchvision")
     result: dict[str, Any] = {}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
                   disable=args.json or not err.is_terminal) as progress:

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from archspec.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_spec_args, err, load_network, out, print_json
+from archspec.extras import require
 from archspec.files import write_atomic
 
 HELP = """examples:
@@ -35,6 +36,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require("archspec weights import", "torch")
+    if args.source.startswith("torchvision:"):
+        require("--from torchvision:NAME", "torchvision")
     net = load_network(args)
     import torch
 

@@ -7,6 +7,7 @@ the browser is the system's ``/usr/bin/chromium`` (no ``playwright install``).
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = "app/explorer.py"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -30,7 +30,8 @@ START_TIMEOUT_S = 90
 UI_TIMEOUT_MS = 60_000
 # The main editor, as opposed to the file uploader's hidden input or any other text area.
 EDITOR = 'textarea[aria-label="Spec"]'
-DIAGRAM = '[data-testid="stGraphVizChart"] svg'
+# The diagram: SVG drawn on the server (st.html), or laid out in the browser (graphviz_chart).
+DIAGRAM = '.archspec-diagram svg, [data-testid="stGraphVizChart"] svg'
 
 
 def free_port() -> int:
@@ -48,15 +49,18 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def explorer_server(port: int | None = None) -> Iterator[str]:
-    """``streamlit run app/explorer.py`` on a free local port; yields its URL; always stops it."""
+def explorer_server(port: int | None = None, python: str | None = None, cwd: Path | None = None,
+                    env: dict[str, str] | None = None) -> Iterator[str]:
+    """``archspec explore`` on a free local port; yields its URL; always stops it.
+
+    ``python``: the interpreter whose archspec serves (default this one); ``cwd``: where it starts.
+    """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = [python or sys.executable, "-m", "archspec", "explore", "--port", str(port), "--address", "127.0.0.1"]
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(cmd, cwd=cwd or ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not _healthy(url):
@@ -67,13 +71,22 @@ def explorer_server(port: int | None = None) -> Iterator[str]:
             time.sleep(0.25)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        _stop(proc)
         log.close()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the server's process group (the one it was started in), politely, then not."""
+    for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 15)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=wait_s)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @contextmanager

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from archspec.explorer import SCRIPT
+
 ROOT = Path(__file__).resolve().parents[2]
-APP_DIR = ROOT / "app"
-APP = str(APP_DIR / "explorer.py")
-# The explorer's helper modules (explorer_model, ...) are plain modules beside the entry script.
-if str(APP_DIR) not in sys.path:
-    sys.path.insert(0, str(APP_DIR))
+APP = str(SCRIPT)  # the packaged explorer's script (app/explorer.py in a checkout runs the same page)
 
 RUN_TIMEOUT_S = 60  # the first run parses the whole zoo; later runs take a fraction of a second
 

@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from explorer_render import diagrams_available
 
+from archspec.explorer.render import diagrams_available
 from tests.app.browser import (
     CHROMIUM,
     DIAGRAM,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from explorer_model import pareto_front
-
 import archspec
+from archspec.explorer.model import pareto_front
 from tests.app.conftest import open_app, set_spec, switch
 
 

@@ -6,8 +6,9 @@ import csv
 import io
 import json
 
-from explorer_model import zoo_spec
-from explorer_render import (
+import archspec
+from archspec.explorer.model import zoo_spec
+from archspec.explorer.render import (
     analysis_json,
     dot_source,
     file_stem,
@@ -15,8 +16,6 @@ from explorer_render import (
     render_svg,
     stage_csv,
 )
-
-import archspec
 from tests.app.conftest import open_app
 from tests.conftest import needs_dot
 
@@ -49,8 +48,8 @@ def test_svg_of_the_diagram() -> None:
 
 
 def test_pytorch_source_is_made_on_click() -> None:
-    from explorer_export import _pysource
-    from explorer_model import Design
+    from archspec.explorer.export import _pysource
+    from archspec.explorer.model import Design
 
     text, file, variant = zoo_spec("resnet18")
     source = _pysource(Design("resnet18", text, file, variant))()  # what the button runs when clicked
@@ -68,8 +67,9 @@ def test_every_exporting_backend_has_a_button() -> None:
 
 def test_a_backend_file_is_made_on_click() -> None:
     import torch
-    from explorer_export import _backend
-    from explorer_model import Design
+
+    from archspec.explorer.export import _backend
+    from archspec.explorer.model import Design
 
     text, file, variant = zoo_spec("lenet5")
     data = _backend(Design("lenet5", text, file, variant), "torchscript")()  # what the button runs when clicked

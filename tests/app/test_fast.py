@@ -1,4 +1,4 @@
-"""Speed and weight: torch stays unimported, analysis is cached, an edit of EfficientNet-B7 is quick."""
+"""Weight: torch stays unimported, analysis is cached, an edit of EfficientNet-B7 re-analyses (its time: bench/)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,18 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
 
+import pytest
+
 import archspec
-from tests.app.conftest import ROOT, open_app, set_spec
+from tests.app.conftest import APP, ROOT, exact, open_app, set_spec
 
 # Every tab, in a fresh interpreter: which heavy modules did the explorer pull in?
 PROBE = textwrap.dedent("""
     import json, sys
     from streamlit.testing.v1 import AppTest
-    at = AppTest.from_file("app/explorer.py", default_timeout=120)
+    at = AppTest.from_file(sys.argv[1], default_timeout=120)
     at.query_params["model"] = "efficientnet_b0"
     at.run()
     errors = [str(e.value) for e in at.exception]
@@ -28,27 +29,29 @@ PROBE = textwrap.dedent("""
 """)
 
 
-def test_torch_is_never_imported() -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+@pytest.mark.parametrize("script", [APP, pytest.param("app/explorer.py", marks=pytest.mark.slow)], ids=["packaged", "checkout"])
+def test_torch_is_never_imported(script: str) -> None:
+    """Every tab runs without an error and without torch, from the package and from the checkout's script."""
+    done = subprocess.run([sys.executable, "-c", PROBE, script], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["errors"] == []
     assert result["torch"] is False
 
 
-def test_an_edit_of_efficientnet_b7_rerenders_quickly() -> None:
+def test_an_edit_of_efficientnet_b7_rerenders() -> None:
+    """Each edit re-analyses (the output width follows the text). How long it takes is measured by
+    ``python -m bench.explorer_edit``, not asserted here: a busy machine is not a failure."""
     at = open_app("Edit", model="efficientnet_b7")
     text = at.text_area(key="spec").value
-    timings = []
+    params = [exact(at, "Params")]
     for width in (1001, 1002, 1003):
         at.text_area(key="spec").input(text.replace("fc 1000", f"fc {width}"))
-        t0 = time.perf_counter()
         at.run()
-        timings.append(time.perf_counter() - t0)
         assert not at.exception and not at.error
-    # Typically 0.1-0.3 s here (parse, lower, analyse, diagram, metrics); the bound leaves room
-    # for a loaded CI machine. Figures to quote belong in bench/, not in a test.
-    assert min(timings) < 1.0, timings
+        params.append(exact(at, "Params"))
+    # One more class adds one row of the classifier: its 2,560 input features and a bias.
+    assert [b - a for a, b in zip(params, params[1:], strict=False)] == [2561] * 3, params
 
 
 def test_analysis_is_cached(app, monkeypatch) -> None:

@@ -53,6 +53,7 @@ def test_hostile_text_shows_an_error(app: AppTest, text: str) -> None:
     assert "internal error" not in shown and "This is a bug" not in shown, shown[:500]
 
 
+@pytest.mark.slow  # ~5 s
 def test_a_big_valid_spec_analyses(app: AppTest) -> None:
     """30,000 layers written out one per line: large, but a design, not an attack."""
     app.text_area(key="spec").input(H + STEM + "  act\n" * 30_000).run()

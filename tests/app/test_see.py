@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+
 import archspec
 from tests.app.conftest import metric, open_app, set_spec, switch
 
 
+def _diagrams(at) -> list[str]:
+    """The diagrams on screen: server-drawn SVG in HTML, or the DOT source of a browser-drawn chart."""
+    html = [m.value for m in at.markdown if "archspec-diagram" in m.value]
+    return html + [c.proto.spec for c in at.get("graphviz_chart")]
+
+
 def _dot(at) -> str:
-    charts = at.get("graphviz_chart")
+    charts = _diagrams(at)
     assert len(charts) == 1
-    return charts[0].proto.spec
+    return charts[0]
 
 
 def test_tables_hold_every_stage_and_layer() -> None:
@@ -37,12 +45,12 @@ def test_layer_table_filters_by_stage() -> None:
 def test_diagram_follows_level_and_direction() -> None:
     at = open_app("See")
     block = _dot(at)
-    assert "digraph" in block
+    assert block.startswith('<div class="archspec-diagram" data-level="block" data-rankdir="TB"') and "<svg" in block
     at.radio(key="see_level").set_value("layer").run()
     layer = _dot(at)
-    assert layer != block
+    assert layer != block and 'data-level="layer"' in layer
     at.radio(key="see_dir").set_value("LR").run()
-    assert "LR" in _dot(at) and _dot(at) != layer
+    assert 'data-rankdir="LR"' in _dot(at) and _dot(at) != layer
 
 
 def test_diagram_follows_edits_and_survives_a_break() -> None:
@@ -63,7 +71,32 @@ def test_diagram_follows_edits_and_survives_a_break() -> None:
 def test_a_huge_layer_view_waits_to_be_asked() -> None:
     at = open_app("See", model="efficientnet_b7")
     at.radio(key="see_level").set_value("layer").run()
-    assert not at.get("graphviz_chart")
+    assert not _diagrams(at)
     assert any("layer view" in i.value for i in at.info)
     at.checkbox(key="draw_large").check().run()
-    assert "digraph" in _dot(at)
+    assert "<svg" in _dot(at)
+
+
+def test_diagrams_are_laid_out_once_on_the_server(monkeypatch) -> None:
+    """One `dot` run per distinct diagram, its SVG shared by every session; the browser only shows it."""
+    from archspec.explorer import render
+
+    calls: list[str] = []
+    real = render.render_svg.__wrapped__
+
+    def counting(dot: str) -> bytes | None:
+        calls.append(dot)
+        return real(dot)
+
+    monkeypatch.setattr(render, "render_svg", functools.lru_cache(maxsize=48)(counting))
+    first, second = open_app("See", model="resnet34"), open_app("See", model="resnet34")
+    assert _dot(first) == _dot(second)
+    assert len(calls) == 1 and "digraph" in calls[0]
+
+
+def test_the_browser_lays_out_when_asked(monkeypatch) -> None:
+    from archspec.explorer.render import LAYOUT_ENV
+
+    monkeypatch.setenv(LAYOUT_ENV, "browser")
+    at = open_app("See")
+    assert at.get("graphviz_chart") and "digraph" in _dot(at)

@@ -29,6 +29,7 @@ def test_torchscript_bytes_load_back() -> None:
         assert torch.allclose(loaded(x), m(x), atol=1e-6)
 
 
+@pytest.mark.slow  # ~5 s of torch.export: the quick loop has test_network_methods
 def test_exported_program_has_a_dynamic_batch() -> None:
     net, m = _module("resnet18")
     program = torch.export.load(io.BytesIO(exported_bytes(net, m)))

@@ -30,6 +30,7 @@ def _check(name: str, dynamic_batch: bool, batches: tuple[int, ...] = (1,)) -> b
     return data
 
 
+@pytest.mark.slow  # ~8 s of export: the quick loop has lenet5 below
 def test_resnet18_runs_in_onnxruntime_with_any_batch(tmp_path: Path) -> None:
     data = _check("resnet18", dynamic_batch=True, batches=(1, 3))
     model = onnx.load_from_string(data)

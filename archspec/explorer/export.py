@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
-from explorer_model import Design
-from explorer_render import (
+
+from archspec.backends import BACKENDS
+from archspec.explorer.model import Design
+from archspec.explorer.render import (
     LEVELS,
     artifacts,
     diagrams_available,
@@ -21,10 +23,8 @@ from explorer_render import (
     python_source,
     render_svg,
 )
-from explorer_see import stale_note
-from explorer_state import Current
-
-from archspec.backends import BACKENDS
+from archspec.explorer.see import stale_note
+from archspec.explorer.state import Current
 
 
 def _svg(dot: str) -> Callable[[], bytes]:
@@ -37,7 +37,7 @@ def _svg(dot: str) -> Callable[[], bytes]:
 def _pysource(d: Design) -> Callable[[], str]:
     def make() -> str:
         # Runs on click, in a thread of its own; any failure becomes the file's text, not a traceback.
-        from explorer_model import load_uncached
+        from archspec.explorer.model import load_uncached
 
         out = load_uncached(d.text, d.file, d.variant, d.overrides)
         if out.net is None:
@@ -54,7 +54,7 @@ def _backend(d: Design, name: str) -> Callable[[], bytes]:
     """One file a registered backend makes (archspec.backends.BACKENDS), built on click in a thread of its own."""
 
     def make() -> bytes:
-        from explorer_model import load_uncached
+        from archspec.explorer.model import load_uncached
 
         out = load_uncached(d.text, d.file, d.variant, d.overrides)
         if out.net is None:
@@ -121,11 +121,12 @@ def render(cur: Current) -> None:
             st.download_button("PyTorch source (.py)", _pysource(d), file_name=f"{stem}.py", mime="text/x-python",
                                key="dl_py", on_click="ignore", help="A standalone module: torch only, no archspec import.")
         else:
-            st.info("The PyTorch source backend (`archspec.backends.pysource`) is not part of this archspec yet.")
-        for b in _EXPORTERS:
-            file = b.output.replace("NAME", stem)
-            st.download_button(f"{b.name} ({file.removeprefix(stem)})", _backend(d, b.name), file_name=file,
-                               mime="application/octet-stream", key=f"dl_{b.name}", on_click="ignore", help=b.title)
+            st.info("The PyTorch source needs torch: `pip install 'archspec[torch]'`.")
+        if pysource_available():
+            for b in _EXPORTERS:
+                file = b.output.replace("NAME", stem)
+                st.download_button(f"{b.name} ({file.removeprefix(stem)})", _backend(d, b.name), file_name=file,
+                                   mime="application/octet-stream", key=f"dl_{b.name}", on_click="ignore", help=b.title)
         st.caption("Every backend: " + ", ".join(f"`{n}`" for n in BACKENDS) + " (`archspec compile SPEC --emit NAMES`).")
     with st.expander("Analysis JSON preview"):
         st.code(files["analysis.json"][:20_000], language="json")

@@ -9,7 +9,8 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
-from explorer_model import KNOB_SYMBOL
+
+from archspec.explorer.model import KNOB_SYMBOL
 
 BLUE, ORANGE, VERMILLION, GREY = "#0072B2", "#E69F00", "#D55E00", "#999999"
 KNOB_TITLE = {"alpha": "α — width multiplier", "rho": "ρ — resolution multiplier", "phi": "φ — compound coefficient"}

@@ -10,10 +10,11 @@ from dataclasses import replace
 from typing import Any
 
 import streamlit as st
-from explorer_charts import pareto_chart
-from explorer_model import Design, pareto_front, summarise, zoo_names, zoo_spec
-from explorer_state import Current
-from explorer_tables import COMPARE_COLUMNS, DIFF_COLUMNS, MACS_NOTE, compare_frame, stage_diff
+
+from archspec.explorer.charts import pareto_chart
+from archspec.explorer.model import Design, pareto_front, summarise, zoo_names, zoo_spec
+from archspec.explorer.state import Current
+from archspec.explorer.tables import COMPARE_COLUMNS, DIFF_COLUMNS, MACS_NOTE, compare_frame, stage_diff
 
 CURRENT_PREFIX = "current: "
 

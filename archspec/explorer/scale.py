@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from explorer_charts import sweep_chart
-from explorer_model import KNOBS, has_compound, shape, summary, sweep, sweep_values
-from explorer_see import metrics, stale_note
-from explorer_state import Current
-from explorer_tables import COST_COLUMNS
+
+from archspec.explorer.charts import sweep_chart
+from archspec.explorer.model import KNOBS, has_compound, shape, summary, sweep, sweep_values
+from archspec.explorer.see import metrics, stale_note
+from archspec.explorer.state import Current
+from archspec.explorer.tables import COST_COLUMNS
 
 
 def _knob_metrics(cur: Current) -> None:

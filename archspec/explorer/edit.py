@@ -7,9 +7,10 @@ is shown as ``archspec check`` prints it, and the last design that analysed stay
 from __future__ import annotations
 
 import streamlit as st
-from explorer_model import MAX_SPEC_BYTES
-from explorer_see import diagram, metrics
-from explorer_state import Current
+
+from archspec.explorer.model import MAX_SPEC_BYTES
+from archspec.explorer.see import diagram, metrics
+from archspec.explorer.state import Current
 
 EDITOR_HELP = ("The network as text, in the archspec language. Edits apply when the editor loses focus or on Ctrl+Enter. "
                "The text is data: nothing in it is executed and no file it names is read.")

@@ -7,10 +7,14 @@ differ from the spec's are passed to ``archspec.loads`` as overrides.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
-from explorer_model import (
+
+from archspec.explorer import START_ENV
+from archspec.explorer.model import (
     BLANK_SPEC,
     KNOBS,
     MAX_SPEC_BYTES,
@@ -75,9 +79,16 @@ def init() -> None:
         wanted = st.query_params.get("model")
         if wanted in names:
             start = wanted
+        launched = None if wanted in names else os.environ.get(START_ENV)
+        if launched in names:
+            start, launched = launched, None
         ss["model"] = start
         load_into_editor(start)
-        ss["cmp_zoo"] = [n for n in DEFAULT_COMPARE if n in names]
+        if launched:
+            open_start_file(launched)
+        # `?compare=a,b,c` picks the zoo models of the Compare tab.
+        asked = [n for n in (st.query_params.get("compare") or "").split(",") if n in names]
+        ss["cmp_zoo"] = asked or [n for n in DEFAULT_COMPARE if n in names]
         ss["pinned"] = []
         ss["see_level"], ss["see_dir"], ss["exp_level"] = "block", "TB", "block"
 
@@ -100,6 +111,38 @@ def load_into_editor(name: str) -> None:
     else:
         ss["variant_pick"] = variant
     ss["knob_origin"] = None  # the sliders jump to the new spec's knobs
+
+
+def open_start_file(spec: str) -> None:
+    """Open the file ``archspec explore SPEC`` was started with (``path.arch`` or ``path.arch:variant``).
+
+    Only the person who started the server names this path; nothing typed in the page reaches it.
+    """
+    ss = st.session_state
+    path, variant = Path(spec), None
+    if not path.is_file() and ":" in spec:
+        head, _, variant = spec.rpartition(":")
+        path = Path(head)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        ss["notice"] = f"could not open `{spec}`: {exc.strerror or exc}"
+        return
+    if len(data) > MAX_SPEC_BYTES:
+        ss["notice"] = f"`{path.name}` is {len(data) / 1000:.0f} KB; the explorer takes specs up to {MAX_SPEC_BYTES // 1000} KB"
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        ss["notice"] = f"`{path.name}` is not UTF-8 text"
+        return
+    ss["spec"], ss["file"] = text, path.name
+    ss["loaded"], ss["loaded_name"] = (text, path.name, variant), path.name
+    if variant is None:
+        ss.pop("variant_pick", None)
+    else:
+        ss["variant_pick"] = variant
+    ss["knob_origin"] = None
 
 
 def _on_model() -> None:

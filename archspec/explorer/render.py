@@ -10,20 +10,21 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from explorer_model import Overrides, analyse, layer_rows, stage_rows
 
+from archspec.explorer.model import Overrides, analyse, layer_rows, stage_rows
 from archspec.network import Network
 
 HAVE_DIAGRAMS = hasattr(Network, "to_dot")
 LEVELS = ("stage", "block", "layer")
 DIRECTIONS = ("TB", "LR")
-SVG_TIMEOUT_S = 60
+SVG_TIMEOUT_S = 30  # one layout's limit: past it the diagram is not drawn (its DOT is still exported)
 
 
 def _has_module(name: str) -> bool:
@@ -80,9 +81,19 @@ def dot_source(
         return None, f"the {level} diagram could not be drawn: {type(exc).__name__}: {exc}"
 
 
-@functools.lru_cache(maxsize=16)
+# Where diagrams are laid out: "server" (Graphviz's `dot` here, once per distinct diagram, the SVG
+# shared by every session) or "browser" (Streamlit's graphviz_chart: every browser lays out every
+# diagram itself, with Graphviz compiled to WebAssembly). Server when `dot` is installed.
+LAYOUT_ENV = "ARCHSPEC_EXPLORER_LAYOUT"
+
+
+def layout_on_server() -> bool:
+    return os.environ.get(LAYOUT_ENV, "server") != "browser" and have_dot()
+
+
+@functools.lru_cache(maxsize=48)
 def render_svg(dot: str) -> bytes | None:
-    """DOT → SVG with Graphviz's ``dot`` (None when it is missing or fails)."""
+    """DOT → SVG with Graphviz's ``dot`` (None when it is missing or fails); cached for every session."""
     exe = shutil.which("dot")
     if exe is None:
         return None
@@ -93,9 +104,23 @@ def render_svg(dot: str) -> bytes | None:
     return done.stdout if done.returncode == 0 and done.stdout else None
 
 
+def inline_svg(dot: str, level: str, rankdir: str) -> str | None:
+    """The diagram as HTML: the SVG (without its XML prolog, on one line so that Markdown leaves it
+    alone) in a scrolling box, or None. Labels are escaped by the Graphviz backend and by ``dot``."""
+    svg = render_svg(dot)
+    if svg is None:
+        return None
+    text = svg.decode("utf-8", "replace")
+    start = text.find("<svg")
+    if start < 0:
+        return None
+    return (f'<div class="archspec-diagram" data-level="{level}" data-rankdir="{rankdir}" '
+            f'style="overflow:auto;max-width:100%;max-height:80vh">{" ".join(text[start:].split(chr(10)))}</div>')
+
+
 def pysource_available() -> bool:
-    """Whether the PyTorch source backend exists, found without importing it (it imports torch)."""
-    return _has_module("archspec.backends.pysource")
+    """Whether the PyTorch source backend and torch exist, found without importing them."""
+    return _has_module("archspec.backends.pysource") and _has_module("torch")
 
 
 def python_source(net: Network) -> str | None:

@@ -6,13 +6,22 @@
 from __future__ import annotations
 
 import streamlit as st
-from explorer_model import human, layer_rows, shape, short, signed, stage_rows
-from explorer_render import DIRECTIONS, LEVELS, dot_source, screen_theme
-from explorer_state import Current
-from explorer_tables import COST_COLUMNS, MACS_NOTE, layer_frame, stage_frame
+
+from archspec.explorer.model import human, layer_rows, shape, short, signed, stage_rows
+from archspec.explorer.render import (
+    DIRECTIONS,
+    LEVELS,
+    SVG_TIMEOUT_S,
+    dot_source,
+    inline_svg,
+    layout_on_server,
+    screen_theme,
+)
+from archspec.explorer.state import Current
+from archspec.explorer.tables import COST_COLUMNS, MACS_NOTE, layer_frame, stage_frame
 
 ALL_STAGES = "all stages"
-# Layers; past this the browser's Graphviz takes from seconds (TB) to a minute (LR) to lay out the
+# Layers; past this Graphviz takes from seconds (TB) to a minute (LR) to lay out the
 # layer view, and the picture is too big to read on screen anyway.
 LARGE_LAYER_VIEW = 400
 
@@ -60,6 +69,14 @@ def diagram(cur: Current, level: str, rankdir: str) -> None:
     if dot is None:
         st.info(f"No diagram: {why}.")
         return
+    if layout_on_server():
+        html = inline_svg(dot, level, rankdir)
+        if html is None:  # not handed to every browser instead: what stopped `dot` would stop them too
+            st.info(f"No diagram: Graphviz did not lay out this {level} view within {SVG_TIMEOUT_S} s. "
+                    "The Export tab has its DOT source.")
+        else:
+            st.markdown(html, unsafe_allow_html=True)  # st.html strips SVG; this text is dot's own output
+        return
     st.graphviz_chart(dot, width="stretch" if rankdir == "LR" else "content")
 
 
@@ -90,7 +107,7 @@ def render(cur: Current) -> None:
     net = cur.shown.net
     metrics(cur)
     if level == "layer" and len(net.layers) > LARGE_LAYER_VIEW and not st.session_state.get("draw_large"):
-        st.info(f"{len(net.layers):,} layers: the layer view of a network this size takes the browser up to a minute to lay out. "
+        st.info(f"{len(net.layers):,} layers: the layer view of a network this size takes Graphviz up to a minute to lay out. "
                 "The block view, or the layer SVG from the Export tab (drawn by Graphviz's `dot`), is quicker.")
         st.checkbox("Draw the layer view here anyway", key="draw_large")
     else:
