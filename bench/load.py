@@ -307,9 +307,9 @@ async def run_level(url: str, users: int, rounds: int, hostiles: int = 0) -> tup
 BEGIN, END = "<!-- explorer-load: written by python -m bench.load -->", "<!-- /explorer-load -->"
 
 
-def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None) -> str:
+def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None, base: dict[str, Any] | None = None) -> str:
     """The section of docs/benchmarks.md: one row per number of users (and per level of ``compare``,
-    a run with the other diagram layout)."""
+    a run with the other diagram layout, set against ``base``: a run of this layout taken just before it)."""
     from bench.page import table
 
     def pair(row: dict[str, Any], step: str) -> str:
@@ -318,7 +318,8 @@ def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None) -> str
 
     rows = []
     runs = [(r, str(r["users"])) for r in data["levels"]]
-    runs += [(r, f"{r['users']}, {compare['layout']} layout") for r in (compare or {}).get("levels", [])]
+    runs += [(r, f"{r['users']}, {base['layout']} layout, paired") for r in (base or {}).get("levels", []) if compare]
+    runs += [(r, f"{r['users']}, {compare['layout']} layout, paired") for r in (compare or {}).get("levels", [])]
     for r, label in runs:
         rows.append((label, f"{r['scripts']} ({r['failed']} failed)", f"{r['server_p50_s']:.3f} / {r['server_p95_s']:.3f}",
                      f"{r['server_cpu']:.2f}", pair(r, "open"), pair(r, "typo→error"), pair(r, "fix→diagram"),
@@ -338,7 +339,7 @@ def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None) -> str
         *table(("users", "scripts", "server run p50 / p95 s", "server CPU", "open", "typo → error", "fix → diagram",
                 "α → metrics", "Scale tab", "Compare tab", "Export tab", "browsers' CPU", "server MB"), rows,
                right=range(2, 13)),
-        f"Server memory over the whole run: {rss[0] if rss else 0} MB at the start, {max(rss, default=0)} MB at most, "
+        f"Server memory over the whole run: {rss[0] if rss else 0} MB as it started, {max(rss, default=0)} MB at most, "
         f"{rss[-1] if rss else 0} MB at the end ({len(data['rss_mb'])} samples).",
         *([f"Meanwhile {data['levels'][0]['hostile']} more user(s) pasted a {HOSTILE_REPEATS:,}-block spec over and over "
            f"({', '.join(str(r['hostile_pastes']) for r in data['levels'])} pastes per level); the server columns "
@@ -352,12 +353,13 @@ def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None) -> str
         "load, rendering, and the charts' layout), not the server. With one core for every browser, as here, the "
         "browser-observed figures are an upper bound: real users each bring their own CPU."]
     if compare:
-        new = {r["users"]: r for r in data["levels"]}
+        new = {r["users"]: r for r in (base or data)["levels"]}
         notes = [f"{r['users']} users: fix → diagram {pair(new[r['users']], 'fix→diagram')} s with the server's SVG "
                  f"against {pair(r, 'fix→diagram')} s laid out in each browser, the browsers' CPU "
                  f"{new[r['users']]['client_cpu']:.2f} against {r['client_cpu']:.2f}"
                  for r in compare["levels"] if r["users"] in new]
-        lines[-2:-2] = ["", "Diagrams laid out once on the server (Graphviz's `dot`, the SVG cached and shared) against "
+        lines[-2:-2] = ["", "The paired rows were taken one right after the other, on a quieter machine than the main run. "
+                        "Diagrams laid out once on the server (Graphviz's `dot`, the SVG cached and shared) against "
                         "laid out by every browser (`ARCHSPEC_EXPLORER_LAYOUT=browser`, the old way): " + "; ".join(notes)
                         + "."]
     errors = [e for r in data["levels"] for e in r["errors"]]
@@ -399,11 +401,13 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("bench/load.json"), help="the raw figures (JSON)")
     ap.add_argument("--page", type=Path, help="also write the section into this page (docs/benchmarks.md)")
     ap.add_argument("--compare", type=Path, help="a run with the other layout (its --out JSON), shown beside this one")
+    ap.add_argument("--compare-base", type=Path, help="a run of this layout taken just before --compare's")
     ap.add_argument("--render-only", action="store_true", help="write --page from the --out JSON, without running")
     args = ap.parse_args()
     compare = json.loads(args.compare.read_text()) if args.compare else None
+    base = json.loads(args.compare_base.read_text()) if args.compare_base else None
     if args.render_only:
-        write_section(args.page, markdown(json.loads(args.out.read_text()), compare))
+        write_section(args.page, markdown(json.loads(args.out.read_text()), compare, base))
         print(f"wrote the section into {args.page}")
         return
     load_before, t_start = " ".join(f"{x:.2f}" for x in os.getloadavg()), time.perf_counter()
@@ -440,7 +444,7 @@ def main() -> None:
     args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False))
     print(f"wrote {args.out}")
     if args.page:
-        write_section(args.page, markdown(data, compare))
+        write_section(args.page, markdown(data, compare, base))
         print(f"wrote the section into {args.page}")
 
 

@@ -49,7 +49,7 @@ def test_the_explorer_load_section_is_written_and_replaced(tmp_path: Path) -> No
     section = markdown(data)
     assert section.startswith(BEGIN) and section.rstrip().endswith(END)
     assert "| 5 | 10 (1 failed) | 0.050 / 0.400 | 0.30 | 2.00 / 3.50 | — | 0.60 / 1.20 |" in section
-    assert "190 MB at the start, 240 MB at most, 230 MB at the end" in section
+    assert "190 MB as it started, 240 MB at most, 230 MB at the end" in section
     assert "resnet50: TimeoutError: x" in section
     page = tmp_path / "benchmarks.md"
     page.write_text("# Benchmarks\n\nother sections\n")
