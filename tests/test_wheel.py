@@ -7,8 +7,10 @@ with. Every command runs from an empty folder, so nothing is read from this chec
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -23,7 +25,7 @@ import pytest
 import archspec
 from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one build per run
+pytestmark = pytest.mark.slow
 
 MAX_INSTALLED_MB = 100
 TIMEOUT_S = 600
@@ -58,19 +60,35 @@ def _site_packages(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    tmp = tmp_path_factory.mktemp("wheel")
+    """The sdist, the wheel and the fresh venv, made once per test run: pytest-xdist's workers share
+    the folder above their own temporary folders, and the first to take the lock builds."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's, never an earlier run's
+    with open(shared / "wheel.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            tmp = shared / "wheel"
+            if not (tmp / "ready").exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+                _build(tmp)
+                (tmp / "ready").touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    dist = tmp / "dist"
+    yield Built(next(dist.glob("archspec-*.whl")), next(dist.glob("archspec-*.tar.gz")), tmp / "venv", tmp / "work")
+
+
+def _build(tmp: Path) -> None:
     dist = tmp / "dist"
     # --no-isolation: the build backend (hatchling) comes from the test environment, not a download.
     subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(ROOT)], check=True,
                    capture_output=True, timeout=TIMEOUT_S)
-    wheel, sdist = next(dist.glob("archspec-*.whl")), next(dist.glob("archspec-*.tar.gz"))
+    wheel = next(dist.glob("archspec-*.whl"))
     env_dir = tmp / "venv"
     venv.create(env_dir, with_pip=True)
     subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
                    check=True, capture_output=True, timeout=TIMEOUT_S)
-    work = tmp / "work"
-    work.mkdir()
-    yield Built(wheel, sdist, env_dir, work)
+    (tmp / "work").mkdir()
 
 
 def test_the_wheel_holds_the_grammar_the_prelude_the_zoo_and_the_app(built: Built) -> None:
