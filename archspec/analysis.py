@@ -147,3 +147,51 @@ def analyze(g: Graph) -> Analysis:
                 blocks[bid] = Totals(b.name, "block", b.label, info=dict(b.info))
             blocks[bid].add(layer)
     return Analysis(layers, list(stages.values()), list(blocks.values()), total, peak)
+
+
+class Analysed:
+    """The totals and tables of an analysed layer graph, read from ``self.graph`` and ``self.analysis``
+    (shared by ``Network`` and the backends' ``Target``)."""
+
+    graph: Graph
+    analysis: Analysis
+
+    @property
+    def input(self) -> tuple[int, int, int]:
+        return self.graph.input
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return self.graph.output_shape
+
+    @property
+    def params(self) -> int:
+        return self.analysis.total.params
+
+    @property
+    def macs(self) -> int:
+        return self.analysis.total.macs
+
+    @property
+    def flops(self) -> int:
+        return self.analysis.total.flops
+
+    @property
+    def fvcore(self) -> int:
+        return self.analysis.total.fvcore
+
+    @property
+    def activations(self) -> int:
+        return self.analysis.total.activations
+
+    @property
+    def layers(self) -> list[Layer]:
+        return self.analysis.layers
+
+    @property
+    def stages(self) -> list[Totals]:
+        return self.analysis.stages
+
+    @property
+    def blocks(self) -> list[Totals]:
+        return self.analysis.blocks

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archspec import cache, conventions, ir
-from archspec.analysis import COLUMNS, Analysis, Layer, Totals, analyze
+from archspec.analysis import COLUMNS, Analysed, Analysis, analyze
 from archspec.collector import paused
 from archspec.conventions.memory import Memory, estimate, layer_saved_bytes
 from archspec.errors import SpecError, did_you_mean
@@ -96,7 +96,7 @@ def read_spec(ref: str | os.PathLike[str]) -> Source:
                     hint=did_you_mean(ref, names) or "run `archspec zoo` for the models it knows")
 
 
-class Network:
+class Network(Analysed):
     """An analysed network: its spec IR, resolved settings, layer graph and costs.
 
     Totals: ``params``, ``macs``, ``flops``, ``fvcore``; per layer ``layers``, per stage ``stages``,
@@ -123,46 +123,6 @@ class Network:
     @property
     def variant(self) -> str | None:
         return self.config.variant
-
-    @property
-    def input(self) -> tuple[int, int, int]:
-        return self.graph.input
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return self.graph.output_shape
-
-    @property
-    def params(self) -> int:
-        return self.analysis.total.params
-
-    @property
-    def macs(self) -> int:
-        return self.analysis.total.macs
-
-    @property
-    def flops(self) -> int:
-        return self.analysis.total.flops
-
-    @property
-    def fvcore(self) -> int:
-        return self.analysis.total.fvcore
-
-    @property
-    def activations(self) -> int:
-        return self.analysis.total.activations
-
-    @property
-    def layers(self) -> list[Layer]:
-        return self.analysis.layers
-
-    @property
-    def stages(self) -> list[Totals]:
-        return self.analysis.stages
-
-    @property
-    def blocks(self) -> list[Totals]:
-        return self.analysis.blocks
 
     # counting conventions and memory (archspec.conventions)
     @functools.cached_property

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from archspec.analysis import Analysis, Layer, Totals
+from archspec.analysis import Analysed, Analysis
 from archspec.graph import Graph
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Target:
+class Target(Analysed):
     """A compiled design as backends see it."""
 
     graph: Graph
@@ -40,38 +40,6 @@ class Target:
     @property
     def file(self) -> str:
         return self.spec.file
-
-    @property
-    def input(self) -> tuple[int, int, int]:
-        return self.graph.input
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return self.graph.output_shape
-
-    @property
-    def params(self) -> int:
-        return self.analysis.total.params
-
-    @property
-    def macs(self) -> int:
-        return self.analysis.total.macs
-
-    @property
-    def activations(self) -> int:
-        return self.analysis.total.activations
-
-    @property
-    def layers(self) -> list[Layer]:
-        return self.analysis.layers
-
-    @property
-    def stages(self) -> list[Totals]:
-        return self.analysis.stages
-
-    @property
-    def blocks(self) -> list[Totals]:
-        return self.analysis.blocks
 
     def to_torch(self, **kwargs: Any) -> Any:
         """The torch module (``archspec.backends.torch.module``: ``weights=``, ``fuse=``, ``device=``…)."""

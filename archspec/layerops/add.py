@@ -6,7 +6,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from archspec.layerops.base import OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
 
 @register
@@ -19,11 +19,10 @@ class Add(OpDef):
     accumulates = True
     example = "residual:\n  conv 8 k3"
     counts = {
-        "macs": nothing,
-        "flops": lambda o: [("add", o.n_out)],
         # `+` in forward is a Tensor operator, not the torch.add that calflops and ptflops patch;
         # fvcore skips aten::add, FlopCounterMode has no formula for it.
-        **dict.fromkeys(("fvcore", "torch", "calflops", "calflops_flops", "torchinfo", "ptflops", "thop"), nothing),
+        **dict.fromkeys(CONVENTION_NAMES, nothing),
+        "flops": lambda o: [("add", o.n_out)],
     }
 
     def shape(self, a: Any, ins: list[Shape]) -> Shape:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from archspec.layerops.base import OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
 
 @register
@@ -15,8 +15,7 @@ class Concat(OpDef):
     module = False
     joins = True
     example = "concat:\n  branch: conv 4 k1\n  branch: conv 4 k3\ndense 2:\n  conv 2 k3"
-    counts = dict.fromkeys(("macs", "flops", "fvcore", "torch", "calflops", "calflops_flops", "torchinfo", "ptflops",
-                            "thop"), nothing)  # a copy, no arithmetic; no tool counts torch.cat
+    counts = dict.fromkeys(CONVENTION_NAMES, nothing)  # a copy, no arithmetic; no tool counts torch.cat
 
     def shape(self, a: Any, ins: list[Shape]) -> Shape:
         return (sum(s[0] for s in ins), *ins[0][1:])

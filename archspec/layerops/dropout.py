@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from archspec.layerops.base import OpDef, Shape, nothing, num_text, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, num_text, register
 
 
 class DropoutAttrs(NamedTuple):
@@ -19,8 +19,7 @@ class Dropout(OpDef):
     passes_on = True
     varying = ("p",)
     example = "dropout 0.2"
-    counts = dict.fromkeys(("macs", "flops", "fvcore", "torch", "calflops", "calflops_flops", "torchinfo", "ptflops",
-                            "thop"), nothing)  # identity at inference
+    counts = dict.fromkeys(CONVENTION_NAMES, nothing)  # identity at inference
 
     def shape(self, a: DropoutAttrs, ins: list[Shape]) -> Shape:
         return ins[0]

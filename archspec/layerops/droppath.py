@@ -1,13 +1,15 @@
 """``droppath``: stochastic depth on a residual body (Huang et al., 2016), written ``residual drop_path=P``.
 
-Drops the whole body per sample with probability ``p`` while training; an identity at inference.
+Drops the whole body per sample with probability ``p`` while training; an identity at inference. What it
+shares with ``dropout`` (shape, aliasing, no counts at inference) comes from there.
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from archspec.layerops.base import OpDef, Shape, nothing, register
+from archspec.layerops.base import Shape, register
+from archspec.layerops.dropout import Dropout
 
 
 class DropPathAttrs(NamedTuple):
@@ -15,21 +17,10 @@ class DropPathAttrs(NamedTuple):
 
 
 @register
-class DropPath(OpDef):
+class DropPath(Dropout):
     name = "droppath"
-    kind = "reg"
     Attrs = DropPathAttrs
-    passes_on = True
-    varying = ("p",)
     example = "residual drop_path=0.1:\n  conv 8 k3"
-    counts = dict.fromkeys(("macs", "flops", "fvcore", "torch", "calflops", "calflops_flops", "torchinfo", "ptflops",
-                            "thop"), nothing)  # identity at inference
-
-    def shape(self, a: DropPathAttrs, ins: list[Shape]) -> Shape:
-        return ins[0]
-
-    def aliases(self, a: DropPathAttrs) -> bool:
-        return not a.p
 
     def saved(self, node: Any, grad: dict[int, bool],
               inplace: bool = False) -> tuple[list[int], dict[str, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from math import prod
 from typing import Any
 
-from archspec.layerops.base import OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
 
 @register
@@ -13,8 +13,7 @@ class Flatten(OpDef):
     name = "flatten"
     kind = "reshape"
     example = "flatten"
-    counts = dict.fromkeys(("macs", "flops", "fvcore", "torch", "calflops", "calflops_flops", "torchinfo", "ptflops",
-                            "thop"), nothing)
+    counts = dict.fromkeys(CONVENTION_NAMES, nothing)
 
     def shape(self, a: Any, ins: list[Shape]) -> Shape:
         return (prod(ins[0]),)

@@ -6,7 +6,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from archspec.layerops.base import OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
 
 @register
@@ -16,9 +16,8 @@ class Mul(OpDef):
     module = False
     example = "scale:\n  avgpool global\n  conv 8 k1 act=sigmoid"
     counts = {
-        "macs": nothing,
+        **dict.fromkeys(CONVENTION_NAMES, nothing),
         "flops": lambda o: [("mul", o.n_out)],
-        **dict.fromkeys(("fvcore", "torch", "calflops", "calflops_flops", "torchinfo", "ptflops", "thop"), nothing),
     }
 
     def shape(self, a: Any, ins: list[Shape]) -> Shape:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from archspec.layerops.base import OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
 
 class ZeroPadAttrs(NamedTuple):
@@ -21,8 +21,7 @@ class ZeroPad(OpDef):
     Attrs = ZeroPadAttrs
     module = False
     example = "residual shortcut=zeropad:\n  conv 16 k3 s2"
-    counts = dict.fromkeys(("macs", "flops", "fvcore", "torch", "calflops", "calflops_flops", "torchinfo", "ptflops",
-                            "thop"), nothing)  # slicing and padding: no arithmetic
+    counts = dict.fromkeys(CONVENTION_NAMES, nothing)  # slicing and padding: no arithmetic
     python_helpers = ("zeropad_shortcut",)
 
     def shape(self, a: ZeroPadAttrs, ins: list[Shape]) -> Shape:

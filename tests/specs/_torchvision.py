@@ -82,3 +82,11 @@ def assert_same_state_layout(name: str) -> None:
     assert [(m.eps, m.momentum) for m in ours.modules() if isinstance(m, nn.BatchNorm2d)] == norms
     layer_norms = [(m.eps, tuple(m.normalized_shape)) for m in theirs.modules() if isinstance(m, nn.LayerNorm)]
     assert [(m.eps, tuple(m.normalized_shape)) for m in ours.modules() if isinstance(m, nn.LayerNorm)] == layer_norms
+
+
+def assert_counts_equal_reference(name: str, reference: dict) -> None:
+    """Input size, params, conv+linear MACs, fvcore's total and its per-operator table equal torchvision.json."""
+    ref = reference[name]
+    net = archspec.load(name)
+    assert [list(net.input), net.params, net.macs, net.fvcore] == [ref["input"], ref["params"], ref["macs"], ref["fvcore_flops"]]
+    assert net.tally.by_operator("fvcore") == ref["fvcore_by_operator"]
