@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from archspec.fmt import float_text as _float
 from archspec.graph import Graph, Node, Scope
 from archspec.layerops import Defaults
 from archspec.layerops.act import Act
 from archspec.layerops.add import Add
+from archspec.layerops.base import num_text
 from archspec.layerops.concat import Concat
 from archspec.layerops.droppath import DropPath
 from archspec.layerops.mul import Mul
@@ -26,12 +26,6 @@ if TYPE_CHECKING:
     from archspec.network import Network
 
 INDENT = "  "
-
-
-def _num(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return _float(v) if isinstance(v, float) else str(v)
 
 
 class _Expander:
@@ -61,7 +55,7 @@ class _Expander:
     def scope(self, s: Scope, indent: int) -> None:
         if s.kind in ("block", "group"):
             # A group keeps the block's path segment, so every layer keeps its path (and its key).
-            args = " ".join(f"{k}={_num(v)}" for k, v in s.info.items())
+            args = " ".join(f"{k}={num_text(v)}" for k, v in s.info.items())
             note = f"  # {s.label} {args}".rstrip() if s.kind == "block" else ""
             self.emit(indent, f"group {_segment(s.name)}:{note}")
             self.body(self.items(s), indent + 1)
@@ -111,7 +105,7 @@ class _Expander:
             head += f" act={after[0].attrs.kind}"
         drop = [it for it in items if _is(it, DropPath)]
         if drop:
-            head += f" drop_path={_num(drop[0].attrs.p)}"
+            head += f" drop_path={num_text(drop[0].attrs.p)}"
         sc = next((it for it in items if isinstance(it, Scope) and it.kind == "shortcut"), None)
         if kind == "projection" and sc is not None and not any(_is(n, Norm) for n in self.nodes_of[sc.id]):
             head += " shortcut_norm=none"
@@ -163,7 +157,7 @@ def expand(net: Network) -> str:
         f"# every number resolved ({knobs}, input {'x'.join(map(str, net.input))}).",
         f"network {spec.name}" + (f' "{spec.description}"' if spec.description else ""),
         f"input {'x'.join(map(str, net.input))}",
-        f"defaults: norm={cfg.norm} act={cfg.act} norm_eps={_num(cfg.norm_eps)} norm_momentum={_num(cfg.norm_momentum)}",
+        f"defaults: norm={cfg.norm} act={cfg.act} norm_eps={num_text(cfg.norm_eps)} norm_momentum={num_text(cfg.norm_momentum)}",
     ]
     for sid in e.g.scopes[0].children:
         s = e.g.scopes[sid]

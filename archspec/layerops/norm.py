@@ -12,7 +12,7 @@ from collections.abc import Callable
 from math import prod
 from typing import Any, NamedTuple
 
-from archspec.layerops.base import CONVENTION_NAMES, Items, Op, OpDef, Shape, nothing, register
+from archspec.layerops.base import CONVENTION_NAMES, Items, Op, OpDef, Shape, nothing, num_text, register
 
 
 class NormAttrs(NamedTuple):
@@ -175,16 +175,10 @@ class Norm(OpDef):
     def expand(self, n: Any, after: list[Any], d: Any) -> tuple[str, int]:
         a: NormAttrs = n.attrs
         words = ["norm"] + ([a.kind] if a.kind != d.norm or a.channels_last else [])
-        words += [f"eps={_num(a.eps)}"] if a.eps != d.norm_eps else []
-        words += [f"momentum={_num(a.momentum)}"] if a.momentum != d.norm_momentum else []
+        words += [f"eps={num_text(a.eps)}"] if a.eps != d.norm_eps else []
+        words += [f"momentum={num_text(a.momentum)}"] if a.momentum != d.norm_momentum else []
         words += [f"groups={a.groups}"] if a.kind == "gn" else []
         return " ".join(words), 1
 
     def label(self, a: NormAttrs, ins: list[Shape] | None = None) -> str:
         return a.kind + (" (channels last)" if a.channels_last else "") + (f" /{a.groups}" if a.kind == "gn" else "")
-
-
-def _num(v: float) -> str:
-    from archspec.fmt import float_text
-
-    return float_text(v)
