@@ -112,13 +112,14 @@ def analyze(g: Graph) -> Analysis:
         outer = block_of[parent.id]
         block_of[s.id] = outer if outer is not None else (s.id if s.kind == "block" else None)
     table, new = OPS, tuple.__new__
-    # The rules are pure: a node equal to one already counted (the repeats of a block) reuses its counts.
-    seen: dict[tuple[Any, ...], tuple[int, int]] = {}
+    # The rules are pure: a node the lowering found equal to one already counted (``Node.twin``: the
+    # repeats of a block) reuses its counts.
+    seen: dict[Any, tuple[int, int]] = {}
     for n in g.nodes:
-        ins = tuple([shapes[i] for i in n.inputs])
-        key = (n.op, n.attrs, ins, n.out)
+        key = n.twin if n.twin >= 0 else -1 - n.id  # a node of its own: a key no twin number has
         counted = seen.get(key)
         if counted is None:
+            ins = tuple([shapes[i] for i in n.inputs])
             defn = table[n.op]
             op = new(Op, (defn, n.attrs, ins, n.out, n.macs))  # Op(...) without its Python-level __new__
             fl = fv = 0

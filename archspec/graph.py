@@ -29,6 +29,9 @@ class Node:
     span: Span | None = None
     params: int = 0
     macs: int = 0
+    # Nodes with the same ``twin`` number have equal ops, attributes and input shapes, so every count
+    # of theirs is equal: the analysis counts one of them (-1: not known, count it).
+    twin: int = -1
 
     @property
     def defn(self) -> OpDef:

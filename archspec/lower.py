@@ -78,7 +78,7 @@ class Lowerer:
         self.builtin = {n for n, b in blocks.items() if b.span is not None and n not in own}
         self.total_params = 0
         self.total_elements = 0
-        self.costs: dict[tuple[Any, ...], tuple[tuple[int, ...], int, int]] = {}  # see add_at
+        self.costs: dict[tuple[Any, ...], tuple[tuple[int, ...], int, int, int]] = {}  # see add_at
         # Statements executed: a loop whose body makes no layer (`repeat 10**5: let a = 1`) must
         # still end, so the work is budgeted too, at a few statements per allowed layer.
         self.steps = 0
@@ -149,8 +149,8 @@ class Lowerer:
         if known is None:
             defn = get(op)
             shape = out if out is not None else defn.shape(attrs, list(ins))
-            known = self.costs[key] = (shape, defn.params(attrs, ins, shape), defn.macs(attrs, ins, shape))
-        out, params, macs = known
+            known = self.costs[key] = (shape, defn.params(attrs, ins, shape), defn.macs(attrs, ins, shape), len(self.costs))
+        out, params, macs, twin = known
         if min(out) < 1:
             raise SpecError(f"`{op}` leaves an empty output {shape_text(out)}", span)
         elements = prod(out)
@@ -166,7 +166,7 @@ class Lowerer:
         if self.total_elements > b.max_activations:
             raise SpecError(f"activations pass {b.max_activations:,} values per sample at `{name}`", span,
                             hint="raise the budget with --max-activations")
-        node = Node(len(self.nodes), name, op, tuple(t.node for t in inputs), out, attrs, ctx.scope, span, params, macs)
+        node = Node(len(self.nodes), name, op, tuple(t.node for t in inputs), out, attrs, ctx.scope, span, params, macs, twin)
         self.nodes.append(node)
         return _new(T, (node.id, out, layout or (inputs[0].layout if inputs else "cf")))  # T(...) without its __new__
 
@@ -339,7 +339,7 @@ class Lowerer:
     def op_row(self, row: ir.Row, op: str, name: str, x: T, env: Env) -> T:
         """A stage-table row that is an op statement (SqueezeNet's max-pools between its fire modules)."""
         sid = self.open_scope("stage", name, name, 0, row.span)
-        call = ir.Call.model_construct(name=op, args=row.args[1:], span=row.span)
+        call = ir.Call(name=op, args=row.args[1:], span=row.span)
         first = len(self.nodes)
         self.where = row.span
         x = self.stmt(call, x, Ctx(name, sid, env.child({"in": Shape(*x.shape)} if len(x.shape) == 3 else {}), False))

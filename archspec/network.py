@@ -30,7 +30,7 @@ def prelude() -> dict[str, ir.BlockDef]:
     text = (Path(__file__).parent / "prelude.arch").read_text(encoding="utf-8")
     # Read back from the user's cache when this very text was parsed before: a tenth of a small
     # command's time otherwise goes to parsing the prelude.
-    name = cache.key("prelude", text)
+    name = cache.key("prelude", text, f"ir{ir.FORMAT}")
     blocks = cache.load(name)
     if not (isinstance(blocks, dict) and all(isinstance(b, ir.BlockDef) for b in blocks.values())):
         blocks = {b.name: b for b in parse(text, "prelude.arch").blocks}
@@ -45,7 +45,7 @@ class Source:
     variant: str | None = None
 
 
-_FIRST = ir.Span.model_construct(line=1, col=1, end_line=1, end_col=2)  # unvalidated: no validator built at import
+_FIRST = ir.Span(line=1, col=1, end_line=1, end_col=2)  # unvalidated: no validator built at import
 
 
 def _is_file(path: Path) -> bool:

@@ -210,8 +210,8 @@ def comments(text: str) -> list[ir.Comment]:
                 break
         else:
             continue
-        out.append(ir.Comment.model_construct(text=line[i + 1 :].rstrip(), trailing=bool(line[:i].strip()),
-                              span=ir.Span.model_construct(line=no, col=i + 1, end_line=no, end_col=len(line.rstrip()) + 1)))
+        out.append(ir.Comment(text=line[i + 1 :].rstrip(), trailing=bool(line[:i].strip()),
+                              span=ir.Span(line=no, col=i + 1, end_line=no, end_col=len(line.rstrip()) + 1)))
     return out
 
 

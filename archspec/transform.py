@@ -17,13 +17,13 @@ def tok_span(tok: Token, line: int | None = None, col: int | None = None, end_co
     line = line or tok.line or 1
     col = col or tok.column or 1
     end = end_col or (tok.end_column if tok.end_line == tok.line and tok.end_column else col + 1)
-    return ir.Span.model_construct(line=line, col=col, end_line=line, end_col=max(end, col + 1))
+    return ir.Span(line=line, col=col, end_line=line, end_col=max(end, col + 1))
 
 
 def meta_span(meta: Any) -> ir.Span | None:
     if getattr(meta, "empty", True):
         return None
-    return ir.Span.model_construct(line=meta.line, col=meta.column, end_line=meta.end_line, end_col=meta.end_column)
+    return ir.Span(line=meta.line, col=meta.column, end_line=meta.end_line, end_col=meta.end_column)
 
 def _num(text: str) -> int | float:
     if text.isdigit():
@@ -35,7 +35,7 @@ class ToIR:
     """Builds typed IR nodes from the parse tree, keeping spans: each rule's method gets the rule's
     ``meta`` (its position) and its children, already transformed, as Lark's ``v_args(meta=True)``.
 
-    Nodes are made with ``model_construct`` (no validation): the grammar already fixes every
+    Nodes are made by their constructors (no validation): the grammar already fixes every
     field's type, and validating would first build ~20 pydantic validators, which costs a fresh
     process more time (~50 ms) than parsing a spec does. A saved IR read back from JSON is validated.
     """
@@ -49,35 +49,35 @@ class ToIR:
 
     # expressions
     def number(self, meta: Any, c: list[Token]) -> ir.Num:
-        return ir.Num.model_construct(value=_num(str(c[0])), span=meta_span(meta))
+        return ir.Num(value=_num(str(c[0])), span=meta_span(meta))
 
     def string(self, meta: Any, c: list[Token]) -> ir.Str:
-        return ir.Str.model_construct(value=str(c[0])[1:-1], span=meta_span(meta))
+        return ir.Str(value=str(c[0])[1:-1], span=meta_span(meta))
 
     def name(self, meta: Any, c: list[Token]) -> ir.Name:
-        return ir.Name.model_construct(id=str(c[0]), span=meta_span(meta))
+        return ir.Name(id=str(c[0]), span=meta_span(meta))
 
     def attr(self, meta: Any, c: list[Token]) -> ir.Attr:
-        return ir.Attr.model_construct(obj=str(c[0]), attr=str(c[1]), span=meta_span(meta))
+        return ir.Attr(obj=str(c[0]), attr=str(c[1]), span=meta_span(meta))
 
     def func(self, meta: Any, c: list[Any]) -> ir.Func:
-        return ir.Func.model_construct(fn=str(c[0]), args=list(c[1:]), span=meta_span(meta))
+        return ir.Func(fn=str(c[0]), args=list(c[1:]), span=meta_span(meta))
 
     def binary(self, meta: Any, c: list[Any]) -> Any:
         left = c[0]
         for i in range(1, len(c), 2):
-            left = ir.BinOp.model_construct(op=str(c[i]), left=left, right=c[i + 1], span=_join(left, c[i + 1]))
+            left = ir.BinOp(op=str(c[i]), left=left, right=c[i + 1], span=_join(left, c[i + 1]))
         return left
 
     def compare(self, meta: Any, c: list[Any]) -> Any:
         if len(c) == 1:
             return c[0]
-        return ir.BinOp.model_construct(op=str(c[1]), left=c[0], right=c[2], span=meta_span(meta))
+        return ir.BinOp(op=str(c[1]), left=c[0], right=c[2], span=meta_span(meta))
 
     def pow_(self, meta: Any, c: list[Any]) -> Any:
         if len(c) == 1:
             return c[0]
-        return ir.BinOp.model_construct(op="**", left=c[0], right=c[2], span=meta_span(meta))
+        return ir.BinOp(op="**", left=c[0], right=c[2], span=meta_span(meta))
 
     def or_(self, meta: Any, c: list[Any]) -> Any:
         return self._fold("or", c)
@@ -88,26 +88,26 @@ class ToIR:
     def _fold(self, op: str, c: list[Any]) -> Any:
         left = c[0]
         for right in c[1:]:
-            left = ir.BinOp.model_construct(op=op, left=left, right=right, span=_join(left, right))
+            left = ir.BinOp(op=op, left=left, right=right, span=_join(left, right))
         return left
 
     def not_(self, meta: Any, c: list[Any]) -> ir.Unary:
-        return ir.Unary.model_construct(op="not", operand=c[0], span=meta_span(meta))
+        return ir.Unary(op="not", operand=c[0], span=meta_span(meta))
 
     def neg(self, meta: Any, c: list[Any]) -> ir.Unary:
-        return ir.Unary.model_construct(op=str(c[0]), operand=c[1], span=meta_span(meta))
+        return ir.Unary(op=str(c[0]), operand=c[1], span=meta_span(meta))
 
     def list_(self, meta: Any, c: list[Any]) -> ir.List:
-        return ir.List.model_construct(items=[x for x in c if x is not None], span=meta_span(meta))
+        return ir.List(items=[x for x in c if x is not None], span=meta_span(meta))
 
     def comp(self, meta: Any, c: list[Any]) -> ir.Comp:
-        return ir.Comp.model_construct(expr=c[0], names=[str(t) for t in c[1:-1]], iter=c[-1], span=meta_span(meta))
+        return ir.Comp(expr=c[0], names=[str(t) for t in c[1:-1]], iter=c[-1], span=meta_span(meta))
 
     def index(self, meta: Any, c: list[Any]) -> ir.Index:
-        return ir.Index.model_construct(obj=c[0], index=c[1], span=meta_span(meta))
+        return ir.Index(obj=c[0], index=c[1], span=meta_span(meta))
 
     def cond(self, meta: Any, c: list[Any]) -> ir.Cond:
-        return ir.Cond.model_construct(body=c[0], test=c[1], orelse=c[2], span=meta_span(meta))
+        return ir.Cond(body=c[0], test=c[1], orelse=c[2], span=meta_span(meta))
 
     # arguments
     def short(self, meta: Any, c: list[Token]) -> ir.Arg:
@@ -116,28 +116,28 @@ class ToIR:
         text = str(tok)[1:]
         if "x" in text:  # `k1x7`: a (height, width) pair
             h, w = text.split("x")
-            value: Any = ir.List.model_construct(items=[ir.Num.model_construct(value=_num(h), span=span),
-                                                        ir.Num.model_construct(value=_num(w), span=span)], span=span)
+            value: Any = ir.List(items=[ir.Num(value=_num(h), span=span),
+                                                        ir.Num(value=_num(w), span=span)], span=span)
         else:
-            value = ir.Num.model_construct(value=_num(text), span=span)
-        return ir.Arg.model_construct(key=str(tok)[0], value=value, short=True, span=span)
+            value = ir.Num(value=_num(text), span=span)
+        return ir.Arg(key=str(tok)[0], value=value, short=True, span=span)
 
     def kwarg(self, meta: Any, c: list[Any]) -> ir.Arg:
-        return ir.Arg.model_construct(key=str(c[0]), value=c[1], span=meta_span(meta))
+        return ir.Arg(key=str(c[0]), value=c[1], span=meta_span(meta))
 
     def posarg(self, meta: Any, c: list[Any]) -> ir.Arg:
-        return ir.Arg.model_construct(value=c[0], span=meta_span(meta))
+        return ir.Arg(value=c[0], span=meta_span(meta))
 
     def arglist(self, meta: Any, c: list[Any]) -> list[ir.Arg]:
         return list(c)
 
     # statements
     def call(self, meta: Any, c: list[Any]) -> ir.Call:
-        return ir.Call.model_construct(name=str(c[0]), args=list(c[1:]), span=meta_span(meta))
+        return ir.Call(name=str(c[0]), args=list(c[1:]), span=meta_span(meta))
 
     def let_stmt(self, meta: Any, c: list[Any]) -> ir.Let:
         _check_name(c[0], "variable")
-        return ir.Let.model_construct(name=str(c[0]), value=c[1], span=meta_span(meta))
+        return ir.Let(name=str(c[0]), value=c[1], span=meta_span(meta))
 
     def simple_line(self, meta: Any, c: list[Any]) -> list[Any]:
         return list(c)
@@ -149,18 +149,18 @@ class ToIR:
         return out
 
     def compound(self, meta: Any, c: list[Any]) -> ir.Compound:
-        return ir.Compound.model_construct(name=str(c[0]), args=list(c[1:-1]), body=c[-1], span=meta_span(meta))
+        return ir.Compound(name=str(c[0]), args=list(c[1:-1]), body=c[-1], span=meta_span(meta))
 
     def if_stmt(self, meta: Any, c: list[Any]) -> ir.If:
-        branches = [ir.IfBranch.model_construct(test=c[0], body=c[1], span=meta_span(meta))]
+        branches = [ir.IfBranch(test=c[0], body=c[1], span=meta_span(meta))]
         branches += c[2:]
-        return ir.If.model_construct(branches=branches, span=meta_span(meta))
+        return ir.If(branches=branches, span=meta_span(meta))
 
     def elif_clause(self, meta: Any, c: list[Any]) -> ir.IfBranch:
-        return ir.IfBranch.model_construct(test=c[0], body=c[1], span=meta_span(meta))
+        return ir.IfBranch(test=c[0], body=c[1], span=meta_span(meta))
 
     def else_clause(self, meta: Any, c: list[Any]) -> ir.IfBranch:
-        return ir.IfBranch.model_construct(test=None, body=c[0], span=meta_span(meta))
+        return ir.IfBranch(test=None, body=c[0], span=meta_span(meta))
 
     # top level
     def network(self, meta: Any, c: list[Token]) -> tuple[str, Any]:
@@ -182,10 +182,10 @@ class ToIR:
                 tok_span(c[0]),
                 hint=did_you_mean(name, SETTINGS + TOP_LEVEL_WORDS) or f"settings are {', '.join(SETTINGS)}",
             )
-        return ("setting", ir.Setting.model_construct(name=name, args=list(c[1:]), span=meta_span(meta)))
+        return ("setting", ir.Setting(name=name, args=list(c[1:]), span=meta_span(meta)))
 
     def variant(self, meta: Any, c: list[Any]) -> ir.Variant:
-        return ir.Variant.model_construct(name=str(c[0]), args=list(c[1:]), span=meta_span(meta))
+        return ir.Variant(name=str(c[0]), args=list(c[1:]), span=meta_span(meta))
 
     def variants(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("variants", list(c))
@@ -199,27 +199,27 @@ class ToIR:
                 raise SpecError(f"unknown parameter kind `{rest[0]}`", tok_span(rest[0]),
                                 hint="the one kind is `width`: `exp: width = 16` (a literal value then takes α)")
             width, rest = True, rest[1:]
-        return ir.Param.model_construct(name=str(c[0]), default=rest[0] if rest else None, width=width, span=meta_span(meta))
+        return ir.Param(name=str(c[0]), default=rest[0] if rest else None, width=width, span=meta_span(meta))
 
     def block_def(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         params = [p for p in c[1:] if isinstance(p, ir.Param)]
         body: list[Any] = []
         for item in c[1 + len(params) :]:
             body.extend(item if isinstance(item, list) else [item])
-        return ("block", ir.BlockDef.model_construct(name=str(c[0]), params=params, body=body, span=meta_span(meta)))
+        return ("block", ir.BlockDef(name=str(c[0]), params=params, body=body, span=meta_span(meta)))
 
     def row(self, meta: Any, c: list[Any]) -> ir.Row:
-        return ir.Row.model_construct(args=list(c), names=[], each=None, span=meta_span(meta))
+        return ir.Row(args=list(c), names=[], each=None, span=meta_span(meta))
 
     def row_for(self, meta: Any, c: list[Any]) -> ir.Row:
         names = [str(t) for t in c if isinstance(t, Token)]
         rest = [x for x in c if not isinstance(x, Token)]
-        return ir.Row.model_construct(args=rest[1:], names=names, each=rest[0], span=meta_span(meta))
+        return ir.Row(args=rest[1:], names=names, each=rest[0], span=meta_span(meta))
 
     def stages(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         args = c[1] if len(c) > 1 and isinstance(c[1], list) else []
         rows = [r for r in c[1:] if isinstance(r, ir.Row)]
-        return ("part", ir.Stages.model_construct(block=str(c[0]), args=args, rows=rows, span=meta_span(meta),
+        return ("part", ir.Stages(block=str(c[0]), args=args, rows=rows, span=meta_span(meta),
                                                   block_span=tok_span(c[0])))
 
     def section(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
@@ -228,7 +228,7 @@ class ToIR:
         if name == "stage":
             if len(args) != 1 or args[0].key is not None or not isinstance(args[0].value, ir.Name):
                 raise SpecError("a stage section is written `stage NAME:`", span, hint="e.g. `stage dense1:`")
-            return ("part", ir.Section.model_construct(name=args[0].value.id, body=body, span=span))
+            return ("part", ir.Section(name=args[0].value.id, body=body, span=span))
         if name not in ("stem", "head"):
             raise SpecError(
                 f"unknown section `{name}`",
@@ -237,7 +237,7 @@ class ToIR:
             )
         if args:
             raise SpecError(f"`{name}:` takes no arguments", args[0].span)
-        return ("part", ir.Section.model_construct(name=name, body=body, span=span))
+        return ("part", ir.Section(name=name, body=body, span=span))
 
     def start(self, meta: Any, c: list[Any]) -> list[Any]:
         return list(c)
@@ -257,7 +257,7 @@ _SHORT_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 def _join(a: Any, b: Any) -> ir.Span | None:
     if a.span is None or b.span is None:
         return a.span or b.span
-    return ir.Span.model_construct(line=a.span.line, col=a.span.col, end_line=b.span.end_line, end_col=b.span.end_col)
+    return ir.Span(line=a.span.line, col=a.span.col, end_line=b.span.end_line, end_col=b.span.end_col)
 
 def assemble(items: list[tuple[str, Any]], file: str) -> ir.Spec:
     fields: dict[str, Any] = {"settings": [], "lets": [], "variants": [], "blocks": [], "parts": []}
@@ -306,4 +306,4 @@ def assemble(items: list[tuple[str, Any]], file: str) -> ir.Spec:
                             hint="start the file with e.g. `network mynet`")
     if "input" not in fields:
         raise SpecError("the spec has no `input CxHxW` line", fields.get("name_span"), hint="e.g. `input 3x224x224`")
-    return ir.Spec.model_construct(file=file, **fields)
+    return ir.Spec(file=file, **fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -83,10 +84,16 @@ def test_json_round_trip_and_schema() -> None:
 
 
 def test_ir_is_strict() -> None:
-    with pytest.raises(ValueError):
+    # Validation (a saved IR read back) refuses unknown fields and values outside a field's type;
+    # the constructors the parser uses refuse unknown fields too.
+    with pytest.raises(ValueError, match="bogus"):
+        ir.Call.model_validate({"name": "conv", "args": [], "bogus": 1})
+    with pytest.raises(ValueError, match="op"):
+        ir.BinOp.model_validate({"op": "^", "left": {"kind": "num", "value": 1}, "right": {"kind": "num", "value": 2}})
+    with pytest.raises(TypeError, match="bogus"):
         ir.Call(name="conv", args=[], bogus=1)  # type: ignore[call-arg]
-    with pytest.raises(ValueError):
-        ir.BinOp(op="^", left=ir.Num(value=1), right=ir.Num(value=2))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ir.Num(value=1).value = 2  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "specs").glob("*.arch")), ids=lambda p: p.name)
