@@ -51,9 +51,35 @@ def stage_facts(net: Network) -> dict[str, dict[str, Any]]:
     return facts
 
 
+def _value(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(map(_value, v)) + "]"  # no spaces: a wrapped line never splits a list
+    return "—" if v is None else str(v)
+
+
+def reasons(a: Network, b: Network) -> dict[str, list[str]]:
+    """Per stage both designs have, why it differs: each setting of its resolved config that changed
+    (``stride_on 3→1``), or, where none did, what came into it (``input 64×56×56→32×56×56``)."""
+    ca = {s.name: (s.info, prev) for s, prev in zip(a.stages, [a.input, *(s.out for s in a.stages)])}
+    cb = {s.name: (s.info, prev) for s, prev in zip(b.stages, [b.input, *(s.out for s in b.stages)])}
+    out: dict[str, list[str]] = {}
+    for name in ca.keys() & cb.keys():
+        (ia, pa), (ib, pb) = ca[name], cb[name]
+        keys = list(ia) + [k for k in ib if k not in ia]
+        why = [f"{k} {_value(ia.get(k))}→{_value(ib.get(k))}" for k in keys if ia.get(k) != ib.get(k)]
+        if not why and pa != pb:
+            why = [f"input {'×'.join(map(str, pa))}→{'×'.join(map(str, pb))}"]
+        out[name] = why
+    return out
+
+
 def diff(a: Network, b: Network) -> dict[str, Any]:
-    """The two designs side by side: per stage each field as [a, b] and whether it changed."""
+    """The two designs side by side: per stage each field as [a, b], whether it changed, and why
+    (``why``: the settings of its resolved config that differ, see ``reasons``)."""
     fa, fb = stage_facts(a), stage_facts(b)
+    why = reasons(a, b)
     names = list(fa) + [n for n in fb if n not in fa]
     stages = []
     for name in names:
@@ -63,7 +89,11 @@ def diff(a: Network, b: Network) -> dict[str, Any]:
         changed = [f for f, (u, v) in fields.items() if u != v]
         if status == "same" and changed:
             status = "changed"
-        stages.append({"stage": name, "status": status, "changed": changed if x and y else list(FIELDS), "fields": fields})
+        because = why.get(name, [])
+        if status == "changed" and not because:  # a setting outside the stage's own config (defaults: norm=…)
+            because = ["not its config: " + ", ".join(changed)]
+        stages.append({"stage": name, "status": status, "changed": changed if x and y else list(FIELDS),
+                       "why": because, "fields": fields})
     totals = {
         "input": [list(a.input), list(b.input)],
         "output": [list(a.output), list(b.output)],

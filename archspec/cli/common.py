@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from archspec.cli.fit import print_table
 from archspec.errors import SpecError
 from archspec.lower import Budget
 from archspec.network import Network, load
@@ -126,6 +128,22 @@ def stage_table(net: Network) -> Table:
         "total", "", "", "", shape(net.output), f"{net.params:,}", human(net.macs), human(net.activations * 4, "B"), style="bold"
     )
     return t
+
+
+def print_stages(net: Network) -> None:
+    """The stage table, fitted to the terminal; in a narrow one each stage's resolved config follows it."""
+    if print_table(out, stage_table(net), drop=("resolved config",), note=False):
+        say("resolved config:")
+        for s in net.stages:
+            head = " ".join(str(v) for v in (s.info.get("block"), f"×{s.info['repeats']}" if "repeats" in s.info else "") if v)
+            say(f"  {s.name}" + (f" {head}" if head else "") + f": {_config(s.info)}")
+
+
+def say(text: str, indent: str = "    ") -> None:
+    """A line of plain text on stdout, wrapped at spaces (never inside a number) to the terminal's width;
+    continuation lines get ``indent``."""
+    lines = textwrap.wrap(text, out.width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+    out.print("\n".join(lines) or text, markup=False)
 
 
 def totals_line(net: Network) -> str:
