@@ -62,8 +62,11 @@ def _value(v: Any) -> str:
 def reasons(a: Network, b: Network) -> dict[str, list[str]]:
     """Per stage both designs have, why it differs: each setting of its resolved config that changed
     (``stride_on 3→1``), or, where none did, what came into it (``input 64×56×56→32×56×56``)."""
-    ca = {s.name: (s.info, prev) for s, prev in zip(a.stages, [a.input, *(s.out for s in a.stages)])}
-    cb = {s.name: (s.info, prev) for s, prev in zip(b.stages, [b.input, *(s.out for s in b.stages)])}
+    def configs(net: Network) -> dict[str, tuple[dict[str, Any], tuple[int, ...]]]:  # name → (config, input)
+        ins = [net.input, *(s.out for s in net.stages)][:-1]
+        return {s.name: (s.info, x) for s, x in zip(net.stages, ins, strict=True)}
+
+    ca, cb = configs(a), configs(b)
     out: dict[str, list[str]] = {}
     for name in ca.keys() & cb.keys():
         (ia, pa), (ib, pb) = ca[name], cb[name]
