@@ -59,6 +59,12 @@ def _value(v: Any) -> str:
     return "—" if v is None else str(v)
 
 
+def _change(key: str, a: Any, b: Any) -> str:
+    """``stride_on 3→1``; lists, which may be long, with spaces round the arrow to wrap at."""
+    arrow = " → " if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)) else "→"
+    return f"{key} {_value(a)}{arrow}{_value(b)}"
+
+
 def reasons(a: Network, b: Network) -> dict[str, list[str]]:
     """Per stage both designs have, why it differs: each setting of its resolved config that changed
     (``stride_on 3→1``), or, where none did, what came into it (``input 64×56×56→32×56×56``)."""
@@ -71,7 +77,7 @@ def reasons(a: Network, b: Network) -> dict[str, list[str]]:
     for name in ca.keys() & cb.keys():
         (ia, pa), (ib, pb) = ca[name], cb[name]
         keys = list(ia) + [k for k in ib if k not in ia]
-        why = [f"{k} {_value(ia.get(k))}→{_value(ib.get(k))}" for k in keys if ia.get(k) != ib.get(k)]
+        why = [_change(k, ia.get(k), ib.get(k)) for k in keys if ia.get(k) != ib.get(k)]
         if not why and pa != pb:
             why = [f"input {'×'.join(map(str, pa))}→{'×'.join(map(str, pb))}"]
         out[name] = why

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from archspec.cli.common import EXIT_OK, add_spec_args, load_network, out, print_json
+from archspec.cli.common import EXIT_OK, add_spec_args, load_network, print_json, say
 
 HELP = """examples:
   archspec check specs/resnet50.arch
@@ -27,5 +27,5 @@ def run(args: argparse.Namespace) -> int:
         print_json({"ok": True, "name": net.name, "variant": net.variant, "layers": len(net.layers),
                     "params": net.params, "macs": net.macs})
     else:
-        out.print(f"ok: {net.name} — {len(net.layers)} layers, {net.params:,} params, {net.macs:,} MACs", markup=False)
+        say(f"ok: {net.name} — {len(net.layers)} layers, {net.params:,} params, {net.macs:,} MACs")
     return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from typing import Any
@@ -20,7 +21,7 @@ from archspec.network import Network, load
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 out = Console(highlight=False, emoji=False, soft_wrap=True)
-if not out.is_terminal:
+if not out.is_terminal and not os.environ.get("COLUMNS"):  # rich reads COLUMNS itself
     out = Console(highlight=False, emoji=False, soft_wrap=True, width=160)  # pipes and logs get the whole table
 err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
