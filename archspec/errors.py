@@ -11,8 +11,11 @@ class SpecError(Exception):
     """A problem with a spec, located in its source text.
 
     ``str(err)`` is the full report: ``file:line:col: error: message``, the offending line with
-    carets under the culprit, and a hint where one helps.
+    carets under the culprit, and a hint where one helps. ``exit_code`` is what the command line
+    exits with: 2, bad input.
     """
+
+    exit_code = 2
 
     def __init__(
         self,
@@ -81,9 +84,19 @@ class SpecError(Exception):
             "file": self.file,
             "line": self.line,
             "col": self.col,
+            "end_line": self.span.end_line if self.span else self.line,
+            "end_col": self.span.end_col if self.span else self.col,
             "message": self.message,
             "hint": self.hint,
+            "exit_code": self.exit_code,
         }
+
+
+class BudgetError(SpecError):
+    """A valid spec refused by a resource budget (``--max-params``, ``--max-layers``, ...): a check
+    that ran and failed, so the command line exits 1."""
+
+    exit_code = 1
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -10,7 +10,9 @@ HELP = """examples:
   archspec check specs/resnet50.arch
   archspec check my.arch --json
 
-A bad spec prints file:line:col, the line with a caret and a hint, and exits with code 2.
+A bad spec prints file:line:col, the line with a caret and a hint, and exits with code 2; a network
+over a budget (--max-params, ...) exits with code 1. With --json the error is also printed on stdout
+as {"ok": false, "file", "line", "col", "message", "hint", "exit_code", ...}.
 """
 
 
