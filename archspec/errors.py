@@ -99,12 +99,25 @@ class BudgetError(SpecError):
     exit_code = 1
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """A hint naming the closest known word, or None when nothing is close."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The known word ``word`` most likely meant: first one sharing its start (`basic` for `basic_block`,
+    `se` for `se_block`), else the most similar spelling; None when nothing is close."""
     import difflib  # here, not at the top: only an error needs it, and it costs every start ~4 ms
 
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    words = sorted(set(choices))
+    head = word.split("_")[0]
+    shared = [c for c in words if min(len(c), len(word)) >= 3 and (word.startswith(c) or c.startswith(word))]
+    shared += [c for c in words if c == head and c not in shared]
+    if shared:
+        return max(shared, key=lambda c: difflib.SequenceMatcher(None, word, c).ratio())
+    close = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest known word, or None when nothing is close."""
+    best = closest(word, choices)
+    return f"did you mean `{best}`?" if best else None
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

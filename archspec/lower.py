@@ -406,9 +406,9 @@ class Lowerer:
 
     def block_def(self, name: str, span: ir.Span | None) -> ir.BlockDef:
         if name not in self.blocks:
-            raise SpecError(
-                f"unknown block `{name}`", span, hint=did_you_mean(name, self.blocks) or "define it with `block NAME(...):`"
-            )
+            known = "the blocks: " + ", ".join(sorted(self.blocks)) + "; or define one with `block NAME(...):`"
+            guess = did_you_mean(name, self.blocks)
+            raise SpecError(f"unknown block `{name}`", span, hint=f"{guess} {known}" if guess else known)
         return self.blocks[name]
 
     def bind_block(
