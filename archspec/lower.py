@@ -49,6 +49,8 @@ class Ctx:
     scope: int  # structural scope id
     env: Env
     top: bool  # outside any block: literal widths take the width multiplier
+    # Inside `scale:`, the shape its gate multiplies: the gate's own convs default to no norm.
+    gate: tuple[int, ...] | None = None
 
     def with_(self, **kw: Any) -> Ctx:
         return Ctx(**{**self.__dict__, **kw})

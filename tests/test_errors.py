@@ -81,6 +81,12 @@ CASES = [
     ("body dedented below its header", spec("stem:\n  residual:\nconv 8 k3\n"), 5, 1, "`conv` is not indented under",
      "4 spaces, not 0"),
     ("header with no body", spec("stem:\n  conv 8 k3\nhead:\n"), 5, 1, "`head:` has no body", "2 spaces"),
+    ("in.c in a gate is the section's input", spec("stem:\n  conv 16 k3\n  scale:\n    avgpool global\n    conv 4 k1\n"
+                                                   "    conv in.c k1 act=sigmoid\n"), 5, 3, "multiplies a 16×32×32 input",
+     "`in` inside `scale:` is the input of the enclosing block or section (3×32×32), not the gate's (16×32×32)"),
+    ("in.c in a gate makes zero channels", spec("stem:\n  conv 16 k3\n  scale:\n    avgpool global\n"
+                                                "    conv in.c//4 k1\n    conv 16 k1\n"), 7, 10,
+     "output channels must be at least 1, got 0", "`in.c` is 3 here"),
 ]
 
 
