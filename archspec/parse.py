@@ -272,7 +272,7 @@ def _indentation_error(tok: Token, lines: list[str]) -> SpecError | None:
     else:
         line = tok.line or 0
     above = next((i for i in range(min(line, len(lines) + 1) - 1, 0, -1) if _code(lines[i - 1]).strip()), None)
-    if not line or above is None:
+    if not line or above is None or (tok.type == "_INDENT" and line > len(lines)):
         return None
     header = _code(lines[above - 1])
     width = _indent(header)
