@@ -12,9 +12,9 @@ Parsing and analysis never import torch.
 from archspec.collector import paused as _paused
 
 with _paused():  # pydantic, lark and the IR: many objects, no garbage
-    from archspec.errors import SpecError
+    from archspec.errors import BudgetError, SpecError
     from archspec.lower import Budget
     from archspec.network import Network, load, loads
 
-__all__ = ["Budget", "Network", "SpecError", "load", "loads"]
+__all__ = ["Budget", "BudgetError", "Network", "SpecError", "load", "loads"]
 __version__ = "0.1.0"

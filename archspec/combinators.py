@@ -28,7 +28,8 @@ def lower(lw: Lowerer, st: ir.Compound, x: T, ctx: Ctx) -> T:
 def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     kind = as_word(*a["shortcut"], "shortcut", SHORTCUTS) if "shortcut" in a else "auto"
     p = as_float(*a["drop_path"], ctx.env, "drop_path", 0.0, 1.0) if "drop_path" in a else 0.0
-    sc_norm = as_word(*a["shortcut_norm"], "norm", NORMS) if "shortcut_norm" in a else lw.defaults.norm
+    default_norm = "none" if ctx.gate is not None else lw.defaults.norm  # a gate's convs: no norm unless said
+    sc_norm = as_word(*a["shortcut_norm"], "norm", NORMS) if "shortcut_norm" in a else default_norm
     order = as_word(*a["order"], "order", ORDERS) if "order" in a else "body_first"
     sid = lw.open_scope("residual", ctx.prefix, "residual", ctx.scope, st.span, {"shortcut": kind})
     inner = ctx.with_(scope=sid)
@@ -129,13 +130,54 @@ def _split(lw: Lowerer, a: dict[str, Any], st: ir.Compound, x: T, branches: int,
 
 
 def _scale(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    """`scale:` multiplies its input by its body, the gate. The gate's convs default to no norm; `in` in
+    it stays the enclosing block's or section's input (the gate's input is in.c only in a block of its own)."""
     sid = lw.open_scope("scale", ctx.prefix, "scale", ctx.scope, st.span)
-    inner = ctx.with_(scope=sid)
-    g = lw.body(st.body, x, inner)
+    inner = ctx.with_(scope=sid, gate=x.shape)
+    try:
+        g = lw.body(st.body, x, inner)
+    except SpecError as err:
+        note = _in_note(st, x, ctx, err.span)
+        if note:
+            err.hint = f"{err.hint}; {note}" if err.hint else note
+        raise
     if len(g.shape) != 3 or g.shape[0] != x.shape[0] or g.shape[1:] not in ((1, 1), x.shape[1:]):
+        hint = f"the body must end with {x.shape[0]} channels (1×1 or the same size)"
+        note = _in_note(st, x, ctx, None)
         raise SpecError(f"`scale:` multiplies a {shape_text(x.shape)} input by its body's output, which is {shape_text(g.shape)}",
-                        st.span, hint=f"the body must end with {x.shape[0]} channels (1×1 or the same size)")
+                        st.span, hint=f"{hint}; {note}" if note else hint)
     return lw.add("mul", [x, g], NoAttrs(), "mul", inner, st.span)
+
+
+def _in_note(st: ir.Compound, x: T, ctx: Ctx, span: ir.Span | None) -> str | None:
+    """When a gate's `in.c` is not the channels it multiplies (and, given ``span``, the error lies on a use
+    of it), say whose input `in` is."""
+    try:
+        outer = ctx.env.get("in")
+    except KeyError:
+        return None
+    uses = [u for u in _in_uses(st.body) if span is None or _within(u, span)]
+    if not uses or (outer.c, outer.h, outer.w) == x.shape:
+        return None
+    return (f"`in` inside `scale:` is the input of the enclosing block or section ({shape_text((outer.c, outer.h, outer.w))}), "
+            f"not the gate's ({shape_text(x.shape)}): `in.c` is {outer.c} here; write the width, or make the gate a "
+            f"block of its own, whose `in` is its input (as the prelude's `se`)")
+
+
+def _in_uses(node: Any) -> list[ir.Span]:
+    """The spans of every `in.c` / `in.h` / `in.w` under ``node`` (IR nodes and lists of them)."""
+    if isinstance(node, list):
+        return [s for n in node for s in _in_uses(n)]
+    if isinstance(node, ir.Attr):
+        return [node.span] if node.obj == "in" and node.span else []
+    if isinstance(node, ir.Node) and not isinstance(node, ir.Span):
+        return [s for f in type(node).model_fields if f != "span" for s in _in_uses(getattr(node, f))]
+    return []
+
+
+def _within(inner: ir.Span, outer: ir.Span) -> bool:
+    start, end = (inner.line, inner.col), (inner.end_line, inner.end_col)
+    return (outer.line, outer.col) <= start and end <= (outer.end_line, outer.end_col)
 
 
 def _count(lw: Lowerer, a: dict[str, Any], st: ir.Compound, ctx: Ctx) -> int:

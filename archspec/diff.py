@@ -51,9 +51,44 @@ def stage_facts(net: Network) -> dict[str, dict[str, Any]]:
     return facts
 
 
+def _value(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(map(_value, v)) + "]"  # no spaces: a wrapped line never splits a list
+    return "—" if v is None else str(v)
+
+
+def _change(key: str, a: Any, b: Any) -> str:
+    """``stride_on 3→1``; lists, which may be long, with spaces round the arrow to wrap at."""
+    arrow = " → " if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)) else "→"
+    return f"{key} {_value(a)}{arrow}{_value(b)}"
+
+
+def reasons(a: Network, b: Network) -> dict[str, list[str]]:
+    """Per stage both designs have, why it differs: each setting of its resolved config that changed
+    (``stride_on 3→1``), or, where none did, what came into it (``input 64×56×56→32×56×56``)."""
+    def configs(net: Network) -> dict[str, tuple[dict[str, Any], tuple[int, ...]]]:  # name → (config, input)
+        ins = [net.input, *(s.out for s in net.stages)][:-1]
+        return {s.name: (s.info, x) for s, x in zip(net.stages, ins, strict=True)}
+
+    ca, cb = configs(a), configs(b)
+    out: dict[str, list[str]] = {}
+    for name in ca.keys() & cb.keys():
+        (ia, pa), (ib, pb) = ca[name], cb[name]
+        keys = list(ia) + [k for k in ib if k not in ia]
+        why = [_change(k, ia.get(k), ib.get(k)) for k in keys if ia.get(k) != ib.get(k)]
+        if not why and pa != pb:
+            why = [f"input {'×'.join(map(str, pa))}→{'×'.join(map(str, pb))}"]
+        out[name] = why
+    return out
+
+
 def diff(a: Network, b: Network) -> dict[str, Any]:
-    """The two designs side by side: per stage each field as [a, b] and whether it changed."""
+    """The two designs side by side: per stage each field as [a, b], whether it changed, and why
+    (``why``: the settings of its resolved config that differ, see ``reasons``)."""
     fa, fb = stage_facts(a), stage_facts(b)
+    why = reasons(a, b)
     names = list(fa) + [n for n in fb if n not in fa]
     stages = []
     for name in names:
@@ -63,7 +98,11 @@ def diff(a: Network, b: Network) -> dict[str, Any]:
         changed = [f for f, (u, v) in fields.items() if u != v]
         if status == "same" and changed:
             status = "changed"
-        stages.append({"stage": name, "status": status, "changed": changed if x and y else list(FIELDS), "fields": fields})
+        because = why.get(name, [])
+        if status == "changed" and not because:  # a setting outside the stage's own config (defaults: norm=…)
+            because = ["not its config: " + ", ".join(changed)]
+        stages.append({"stage": name, "status": status, "changed": changed if x and y else list(FIELDS),
+                       "why": because, "fields": fields})
     totals = {
         "input": [list(a.input), list(b.input)],
         "output": [list(a.output), list(b.output)],

@@ -11,8 +11,11 @@ class SpecError(Exception):
     """A problem with a spec, located in its source text.
 
     ``str(err)`` is the full report: ``file:line:col: error: message``, the offending line with
-    carets under the culprit, and a hint where one helps.
+    carets under the culprit, and a hint where one helps. ``exit_code`` is what the command line
+    exits with: 2, bad input.
     """
+
+    exit_code = 2
 
     def __init__(
         self,
@@ -81,17 +84,40 @@ class SpecError(Exception):
             "file": self.file,
             "line": self.line,
             "col": self.col,
+            "end_line": self.span.end_line if self.span else self.line,
+            "end_col": self.span.end_col if self.span else self.col,
             "message": self.message,
             "hint": self.hint,
+            "exit_code": self.exit_code,
         }
+
+
+class BudgetError(SpecError):
+    """A valid spec refused by a resource budget (``--max-params``, ``--max-layers``, ...): a check
+    that ran and failed, so the command line exits 1."""
+
+    exit_code = 1
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The known word ``word`` most likely meant: first one sharing its start (`basic` for `basic_block`,
+    `se` for `se_block`), else the most similar spelling; None when nothing is close."""
+    import difflib  # here, not at the top: only an error needs it, and it costs every start ~4 ms
+
+    words = sorted(set(choices))
+    head = word.split("_")[0]
+    shared = [c for c in words if min(len(c), len(word)) >= 3 and (word.startswith(c) or c.startswith(word))]
+    shared += [c for c in words if c == head and c not in shared]
+    if shared:
+        return max(shared, key=lambda c: difflib.SequenceMatcher(None, word, c).ratio())
+    close = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest known word, or None when nothing is close."""
-    import difflib  # here, not at the top: only an error needs it, and it costs every start ~4 ms
-
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    best = closest(word, choices)
+    return f"did you mean `{best}`?" if best else None
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

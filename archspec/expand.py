@@ -72,7 +72,10 @@ class _Expander:
                         self.emit(indent + 2, "identity")
         elif s.kind == "scale":
             self.emit(indent, "scale:")
+            # A gate's convs default to no norm: inside it, a norm is the exception to write out.
+            outer, self.defaults = self.defaults, self.defaults._replace(norm="none")
             self.body([it for it in self.items(s) if not _is(it, Mul)], indent + 1)
+            self.defaults = outer
         elif s.kind == "dense":
             # The body of the first layer stands for all: the layers differ only in their input width.
             first = f"{s.name}.0"
@@ -107,8 +110,10 @@ class _Expander:
         if drop:
             head += f" drop_path={num_text(drop[0].attrs.p)}"
         sc = next((it for it in items if isinstance(it, Scope) and it.kind == "shortcut"), None)
-        if kind == "projection" and sc is not None and not any(_is(n, Norm) for n in self.nodes_of[sc.id]):
-            head += " shortcut_norm=none"
+        if kind == "projection" and sc is not None:
+            sc_norm = next((n.attrs.kind for n in self.nodes_of[sc.id] if _is(n, Norm)), "none")
+            if sc_norm != self.defaults.norm:
+                head += f" shortcut_norm={sc_norm}"
         self.emit(indent, head + ":")
         self.body(body, indent + 1)
 

@@ -119,6 +119,24 @@ def undefined(name: str, span: ir.Span | None, env: Env) -> SpecError:
     return SpecError(f"undefined name `{name}`", span, hint=did_you_mean(name, env.names() | set(FUNCTIONS)))
 
 
+# Shorthand letters (`s2`, `k3`, ...) and what they set, for the hint on `s-2`.
+_SHORTHANDS = {"s": "stride", "k": "kernel size", "p": "padding", "d": "dilation", "g": "groups", "x": "repeat count",
+               "c": "width", "e": "expansion"}
+
+
+def _shorthand_minus(name: str, e: ir.BinOp, env: Env) -> SpecError:
+    """``s-2``: an undefined one-letter name minus a number is a shorthand with a sign in it."""
+    err = undefined(name, e.span, env)
+    value = e.right.value  # type: ignore[union-attr]
+    if len(name) == 1 and name in _SHORTHANDS:
+        what = _SHORTHANDS[name]
+        err.hint = (f"`{name}-{value}` reads as `{name}` minus {value}; did you mean `{name}{value}` or "
+                    f"`{name}={-value}`? (a {what} is at least 1)")
+    elif err.hint is None:
+        err.hint = f"`{name}-{value}` reads as `{name}` minus {value}; did you mean `{name}={-value}`?"
+    return err
+
+
 def _div(a: float, b: float, span: ir.Span | None) -> float:
     if b == 0:
         raise SpecError("division by zero", span)
@@ -274,6 +292,8 @@ class Evaluator:
             if isinstance(a, Sym) and not isinstance(b, (int, float)) or isinstance(b, Sym) and not isinstance(a, (int, float)):
                 return _COMPARE[e.op](str(a), str(b)) if e.op in ("==", "!=") else self._bad_compare(e)
             return _COMPARE[e.op](_num(a, e.left.span, env), _num(b, e.right.span, env))
+        if isinstance(a, Sym) and e.op == "-" and isinstance(e.right, ir.Num):
+            raise _shorthand_minus(a, e, env)
         a, b = _num(a, e.left.span, env), _num(b, e.right.span, env)
         return _check(_ARITH[e.op](a, b, e.span), e.span)
 

@@ -13,7 +13,7 @@ from math import prod
 from typing import Any, NamedTuple
 
 from archspec import combinators, ir, primitives
-from archspec.errors import SpecError, did_you_mean, shape_text
+from archspec.errors import BudgetError, SpecError, did_you_mean, shape_text
 from archspec.expr import Env, Evaluator, Shape, as_int, bind_names, show
 from archspec.graph import Graph, Node, Scope
 from archspec.layerops import Attrs, Defaults, get
@@ -49,6 +49,8 @@ class Ctx:
     scope: int  # structural scope id
     env: Env
     top: bool  # outside any block: literal widths take the width multiplier
+    # Inside `scale:`, the shape its gate multiplies: the gate's own convs default to no norm.
+    gate: tuple[int, ...] | None = None
 
     def with_(self, **kw: Any) -> Ctx:
         return Ctx(**{**self.__dict__, **kw})
@@ -140,7 +142,8 @@ class Lowerer:
         unless ``layout`` says otherwise (a permute); ``out``: the shape, where the caller has it already."""
         b = self.budget
         if len(self.nodes) >= b.max_nodes:
-            raise SpecError(f"the network has more than {b.max_nodes:,} layers", span, hint="raise the budget with --max-layers")
+            raise BudgetError(f"the network has more than {b.max_nodes:,} layers", span,
+                              hint="raise the budget with --max-layers")
         ins = tuple([t.shape for t in inputs])
         # Shape, parameters and MACs are pure functions of the op, its attributes and its inputs: a block's
         # repeats reuse them.
@@ -155,17 +158,17 @@ class Lowerer:
             raise SpecError(f"`{op}` leaves an empty output {shape_text(out)}", span)
         elements = prod(out)
         if elements > b.max_layer_elements:
-            raise SpecError(f"`{name}` outputs {elements:,} values per sample, over the budget of {b.max_layer_elements:,}",
-                            span, hint="raise it with --max-activations, or check the input size and widths")
+            raise BudgetError(f"`{name}` outputs {elements:,} values per sample, over the budget of "
+                              f"{b.max_layer_elements:,} values for one layer", span,
+                              hint="raise it with --max-layer-output, or check the input size and widths")
         self.total_params += params
         self.total_elements += elements
         if self.total_params > b.max_params:
-            raise SpecError(
-                f"the network passes {b.max_params:,} parameters at `{name}`", span, hint="raise the budget with --max-params"
-            )
+            raise BudgetError(f"the network reaches {self.total_params:,} parameters at `{name}`, over the budget of "
+                              f"{b.max_params:,}", span, hint="raise the budget with --max-params")
         if self.total_elements > b.max_activations:
-            raise SpecError(f"activations pass {b.max_activations:,} values per sample at `{name}`", span,
-                            hint="raise the budget with --max-activations")
+            raise BudgetError(f"activations reach {self.total_elements:,} values per sample at `{name}`, over the budget "
+                              f"of {b.max_activations:,} values", span, hint="raise the budget with --max-activations")
         node = Node(len(self.nodes), name, op, tuple(t.node for t in inputs), out, attrs, ctx.scope, span, params, macs, twin)
         self.nodes.append(node)
         return _new(T, (node.id, out, layout or (inputs[0].layout if inputs else "cf")))  # T(...) without its __new__
@@ -174,8 +177,8 @@ class Lowerer:
         """Count one statement or block call against the budget."""
         self.steps += 1
         if self.steps > self.max_steps:
-            raise SpecError(f"expanding the network takes more than {self.max_steps:,} steps", span,
-                            hint="a loop or block nesting too large; raise the budget with --max-layers")
+            raise BudgetError(f"expanding the network takes more than {self.max_steps:,} steps", span,
+                              hint="a loop or block nesting too large; raise the budget with --max-layers")
 
     def put_first(self, start: int, mid: int, values: list[T]) -> list[T]:
         """Move the nodes from ``mid`` on before those from ``start`` (a residual's shortcut before its
@@ -198,7 +201,8 @@ class Lowerer:
     def check_repeats(self, n: int, span: ir.Span | None) -> None:
         """Refuse a repeat count that alone is over the layer budget."""
         if n > self.budget.max_nodes:
-            raise SpecError(f"{n:,} repeats is over the budget of {self.budget.max_nodes:,} layers", span)
+            raise BudgetError(f"{n:,} repeats is over the budget of {self.budget.max_nodes:,} layers", span,
+                              hint="raise the budget with --max-layers")
 
     def check_loop(self, n: int, done: int, mark: tuple[int, int], span: ir.Span | None) -> None:
         """After ``done`` of ``n`` repetitions, refuse at once if repeating the last would pass the budget.
@@ -209,11 +213,11 @@ class Lowerer:
         left = n - done
         nodes, steps = len(self.nodes) - mark[0], self.steps - mark[1]
         if len(self.nodes) + nodes * left > self.budget.max_nodes:
-            raise SpecError(f"the network has more than {self.budget.max_nodes:,} layers ({n:,} repeats of {nodes:,})", span,
-                            hint="raise the budget with --max-layers")
+            raise BudgetError(f"the network has more than {self.budget.max_nodes:,} layers ({n:,} repeats of {nodes:,})", span,
+                              hint="raise the budget with --max-layers")
         if self.steps + steps * left > self.max_steps:
-            raise SpecError(f"expanding the network takes more than {self.max_steps:,} steps ({n:,} repeats of {steps:,})",
-                            span, hint="raise the budget with --max-layers")
+            raise BudgetError(f"expanding the network takes more than {self.max_steps:,} steps ({n:,} repeats of {steps:,})",
+                              span, hint="raise the budget with --max-layers")
 
     def eval(self, e: Any, env: Env) -> Any:
         return self.ev.eval(e, env)
@@ -225,8 +229,9 @@ class Lowerer:
         if min(x.shape) < 1:
             raise SpecError(f"the input {shape_text(x.shape)} is empty", self.spec.input_span)
         if prod(x.shape) > self.budget.max_layer_elements:
-            raise SpecError(f"the input {shape_text(x.shape)} is over the budget of {self.budget.max_layer_elements:,} values",
-                            self.spec.input_span, hint="raise it with --max-activations, or check the input size")
+            raise BudgetError(f"the input {shape_text(x.shape)} is over the budget of "
+                              f"{self.budget.max_layer_elements:,} values for one layer", self.spec.input_span,
+                              hint="raise it with --max-layer-output, or check the input size")
         env = self.cfg.globals
         stage_no = 0
         # Each stage-table row with the environment it is read in (a generated row: one per item).
@@ -290,8 +295,8 @@ class Lowerer:
         if not items:
             raise SpecError("this generated row makes no stages: its list is empty", row.each.span)
         if len(items) > self.budget.max_nodes:
-            raise SpecError(f"{len(items):,} generated stages is over the budget of {self.budget.max_nodes:,} layers",
-                            row.each.span)
+            raise BudgetError(f"{len(items):,} generated stages is over the budget of {self.budget.max_nodes:,} layers",
+                              row.each.span)
         return [env.child(bind_names(row.names, item, row.each.span)) for item in items]
 
     def _row_repeats(self, part: ir.Stages, row: ir.Row, env: Env) -> int:
@@ -301,8 +306,8 @@ class Lowerer:
                 self.check_repeats(n, a.span)
                 n = self.cfg.scale_depth(n)
                 if n > self.budget.max_nodes:
-                    raise SpecError(f"{n:,} repeats (depth-scaled) is over the budget of {self.budget.max_nodes:,} layers",
-                                    a.span)
+                    raise BudgetError(f"{n:,} repeats (depth-scaled) is over the budget of {self.budget.max_nodes:,} layers",
+                                      a.span)
                 return n
         return 1
 
@@ -403,9 +408,9 @@ class Lowerer:
 
     def block_def(self, name: str, span: ir.Span | None) -> ir.BlockDef:
         if name not in self.blocks:
-            raise SpecError(
-                f"unknown block `{name}`", span, hint=did_you_mean(name, self.blocks) or "define it with `block NAME(...):`"
-            )
+            known = "the blocks: " + ", ".join(sorted(self.blocks)) + "; or define one with `block NAME(...):`"
+            guess = did_you_mean(name, self.blocks)
+            raise SpecError(f"unknown block `{name}`", span, hint=f"{guess} {known}" if guess else known)
         return self.blocks[name]
 
     def bind_block(

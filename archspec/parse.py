@@ -87,14 +87,15 @@ class _Indenter(PostLex):
                     levels.append(indent)
                     yield Token.new_borrow_pos("_INDENT", indent_str, tok)
                 else:
+                    open_levels = " or ".join(map(str, sorted(set(levels))))
                     while indent < levels[-1]:
                         levels.pop()
                         yield Token.new_borrow_pos("_DEDENT", indent_str, tok)
                     if indent != levels[-1]:
                         raise SpecError(
-                            f"indentation of {indent} spaces matches no enclosing block",
+                            f"indentation of {indent} space{'s' if indent != 1 else ''} matches no enclosing block",
                             tok_span(tok, tok.end_line, 1, indent + 1),
-                            hint=f"indent to {levels[-1]} spaces, or to a level used above",
+                            hint=f"line it up with a level above: {open_levels} spaces",
                         )
                 continue
             line_count += 1
@@ -222,8 +223,10 @@ def _syntax_error(exc: UnexpectedInput, src: str) -> SpecError:
     span = ir.Span(line=line, col=col, end_line=line, end_col=col + 1)
     first = text.split()[0].split(":")[0] if text.split() else ""
     at_top = text[:1] not in (" ", "\t", "")
-    if isinstance(exc, UnexpectedToken) and exc.token.type in ("_INDENT",):
-        return SpecError("unexpected indentation", span, hint="indent only the body of a `:` line")
+    if isinstance(exc, UnexpectedToken):
+        wrong = _indentation_error(exc.token, lines)
+        if wrong is not None:
+            return wrong
     if isinstance(exc, UnexpectedCharacters):
         ch = src[exc.pos_in_stream] if exc.pos_in_stream is not None and exc.pos_in_stream < len(src) else "?"
         shown = ch if ch.isprintable() else repr(ch)
@@ -243,6 +246,55 @@ def _syntax_error(exc: UnexpectedInput, src: str) -> SpecError:
     if tok.type == "_NL":
         shown = "end of line"
     return SpecError(f"unexpected `{shown}`", span, hint=_expected(exc.expected))
+
+
+def _code(text: str) -> str:
+    """A line without its comment and trailing blanks."""
+    in_string = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            in_string = not in_string
+        elif ch == "#" and not in_string:
+            return text[:i].rstrip()
+    return text.rstrip()
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _indentation_error(tok: Token, lines: list[str]) -> SpecError | None:
+    """A line indented where it must not be, or not indented under a `:` line, said at that line."""
+    if tok.type == "$END":
+        line = len(lines) + 1
+    elif tok.type in ("_INDENT", "_DEDENT"):
+        line = tok.end_line or 0  # they borrow the newline's position, which starts on the line before
+    else:
+        line = tok.line or 0
+    above = next((i for i in range(min(line, len(lines) + 1) - 1, 0, -1) if _code(lines[i - 1]).strip()), None)
+    if not line or above is None or (tok.type == "_INDENT" and line > len(lines)):
+        return None
+    header = _code(lines[above - 1])
+    width = _indent(header)
+    if tok.type == "_INDENT":
+        indent = _indent(lines[line - 1])
+        return SpecError(f"unexpected indentation: {indent} spaces where the line above has {width}",
+                         ir.Span(line=line, col=1, end_line=line, end_col=indent + 1),
+                         hint=f"line it up with the line above ({width} spaces); only the body under a line ending "
+                              "in `:` is indented deeper")
+    if not header.endswith(":"):
+        return None
+    name = header.strip()
+    if line > len(lines):
+        return SpecError(f"`{name}` has no body", ir.Span(line=above, col=width + 1, end_line=above, end_col=len(header) + 1),
+                         hint=f"indent its statements below it ({width + 2} spaces)")
+    text = lines[line - 1]
+    if _indent(text) > width or not text.strip():
+        return None
+    col, word = _indent(text) + 1, text.split()[0]
+    return SpecError(f"`{word}` is not indented under `{name}` (line {above}), which needs an indented body",
+                     ir.Span(line=line, col=col, end_line=line, end_col=col + len(word)),
+                     hint=f"indent the body of `{name}` deeper than it: {width + 2} spaces, not {_indent(text)}")
 
 
 def _expected(names: Any) -> str | None:

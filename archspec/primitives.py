@@ -105,7 +105,8 @@ def _conv(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
         culprit = a["g"][1] if "g" in a else st.span
         raise SpecError(f"groups={g} does not divide the channels ({c_in} in, {c} out)", culprit,
                         hint=f"the input here has {c_in} channels")
-    norm = _norm_kind(a, "norm", lw.defaults.norm, st.span)
+    # A gate's convs (inside `scale:`) carry no norm unless they say so, as SE's never do.
+    norm = _norm_kind(a, "norm", "none" if ctx.gate is not None else lw.defaults.norm, st.span)
     act = _act_kind(lw, a, "act", lw.defaults.act, ctx, st.span)
     bias = as_bool(*a["bias"], env, "bias") if "bias" in a else norm == "none"
     attrs = ConvAttrs(c_in, c, size(*k), size(*s), size(*p), size(*d), g, bias)

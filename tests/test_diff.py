@@ -36,3 +36,14 @@ def test_same_design_is_same() -> None:
 def test_network_diff_method() -> None:
     a, b = archspec.load("resnet18"), archspec.load("resnet34")
     assert a.diff(b) == diff(a, b) and a.diff(b)["stages"][1]["fields"]["depth"] == [2, 3]
+
+
+def test_why_a_stage_changed() -> None:
+    d = diff(archspec.load("resnet50"), archspec.load("resnet50_paper"))
+    by = {s["stage"]: s["why"] for s in d["stages"]}
+    assert by["stage2"] == by["stage4"] == ["stride_on 3→1"] and by["stem"] == by["head"] == []
+    # A stage whose own config is the same but whose input is not says so.
+    a = archspec.loads(spec("stem:\n  conv 8 k3\nstages basic:\n  16 x1 s1\n"))
+    b = archspec.loads(spec("stem:\n  conv 16 k3\nstages basic:\n  16 x1 s1\n"))
+    by = {s["stage"]: s["why"] for s in diff(a, b)["stages"]}
+    assert by["stem"] == ["widths [8] → [16]"] and by["stage1"] == ["input 8×32×32→16×32×32"]

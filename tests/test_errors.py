@@ -68,6 +68,25 @@ CASES = [
     ("combinator without body", spec("stem:\n  residual\n"), 4, 3, "`residual` needs a body", None),
     ("branch outside concat", spec("stem:\n  branch:\n    conv 8 k3\n"), 4, 3, "`branch:` belongs inside `concat:`", None),
     ("spatial op after flatten", spec("head:\n  flatten\n  conv 8 k3\n"), 5, 3, "needs a C×H×W input", None),
+    ("shorthand with a minus", spec("stem:\n  conv 8 k3\nstages basic:\n  32 x3 s-2\n"), 6, 9, "undefined name `s`",
+     "`s-2` reads as `s` minus 2; did you mean `s2` or `s=-2`? (a stride is at least 1)"),
+    ("unknown block sharing a prefix", spec("stages basic_block:\n  32 x3 s2\n"), 3, 8, "unknown block `basic_block`",
+     "did you mean `basic`? the blocks: basic, bottleneck, "),
+    ("over-indented line", spec("stem:\n  conv 16 k3\n    conv 16 k3\n"), 5, 1,
+     "unexpected indentation: 4 spaces where the line above has 2", "line it up with the line above (2 spaces)"),
+    ("section body not indented", spec("stem:\n  conv 8 k3\nhead:\navgpool global\n"), 6, 1,
+     "`avgpool` is not indented under `head:`", "2 spaces, not 0"),
+    ("combinator body not indented", spec("stem:\n  residual:\n  # the body\n\n  conv 8 k3\n"), 7, 3,
+     "`conv` is not indented under `residual:` (line 4)", "4 spaces, not 2"),
+    ("body dedented below its header", spec("stem:\n  residual:\nconv 8 k3\n"), 5, 1, "`conv` is not indented under",
+     "4 spaces, not 0"),
+    ("header with no body", spec("stem:\n  conv 8 k3\nhead:\n"), 5, 1, "`head:` has no body", "2 spaces"),
+    ("in.c in a gate is the section's input", spec("stem:\n  conv 16 k3\n  scale:\n    avgpool global\n    conv 4 k1\n"
+                                                   "    conv in.c k1 act=sigmoid\n"), 5, 3, "multiplies a 16×32×32 input",
+     "`in` inside `scale:` is the input of the enclosing block or section (3×32×32), not the gate's (16×32×32)"),
+    ("in.c in a gate makes zero channels", spec("stem:\n  conv 16 k3\n  scale:\n    avgpool global\n"
+                                                "    conv in.c//4 k1\n    conv 16 k1\n"), 7, 10,
+     "output channels must be at least 1, got 0", "`in.c` is 3 here"),
 ]
 
 

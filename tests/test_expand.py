@@ -64,6 +64,18 @@ def test_keys_are_kept_so_weights_load_by_name() -> None:
     assert torch.equal(ours(x), theirs(x))
 
 
+def test_a_gate_s_norms_survive_expansion() -> None:
+    """A gate's convs default to no norm: one that asks for a norm, or a block the gate calls, says so
+    in the expanded text, and so does a shortcut's norm."""
+    text = spec("defaults: norm=bn\nblock inner(c):\n  conv c k1\nstem:\n  conv 16 k3\n  scale:\n    avgpool global\n"
+                "    conv 4 k1 norm=bn\n    inner 4\n    residual shortcut=projection shortcut_norm=bn:\n      conv 8 k1\n"
+                "    conv 16 k1 act=sigmoid\n")
+    net = archspec.loads(text)
+    assert [n.op for n in net.graph.nodes].count("norm") == 4  # stem, the gate's told conv, inner's conv, the shortcut
+    expanded = _check(net)
+    assert "conv 4 k1 norm=bn" in expanded and "shortcut_norm=bn" in expanded
+
+
 def test_repeats_and_groups() -> None:
     net = archspec.loads(spec("stem:\n  repeat 2:\n    conv 4 k3\n  conv 4 k1\n"))
     text = _check(net)

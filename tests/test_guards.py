@@ -91,7 +91,7 @@ def test_budget_is_configurable_in_the_api() -> None:
     archspec.loads(text, budget=Budget(max_params=net.params, max_nodes=6, max_activations=6 * 64 * 32 * 32))
     refused(text, "parameters", Budget(max_params=net.params - 1))
     refused(text, "more than 5 layers", Budget(max_nodes=5))
-    refused(text, "activations pass", Budget(max_activations=6 * 64 * 32 * 32 - 1))
+    refused(text, "activations reach", Budget(max_activations=6 * 64 * 32 * 32 - 1))
     refused(text, "values per sample", Budget(max_layer_elements=64 * 32 * 32 - 1))
 
 
@@ -106,9 +106,10 @@ def test_default_budget_admits_the_whole_zoo() -> None:
     ("--max-params", "1000", "parameters"),
     ("--max-layers", "10", "more than 10 layers"),
     ("--max-activations", "100000", "over the budget of 100,000 values"),
+    ("--max-layer-output", "5e5", "outputs 802,816 values per sample, over the budget of 500,000 values for one layer"),
 ])
 def test_budget_flags(capsys: pytest.CaptureFixture[str], flag: str, value: str, message: str) -> None:
-    assert main(["check", "resnet18", flag, value]) == 2
+    assert main(["check", "resnet18", flag, value]) == 1  # a budget is a check that failed: exit 1
     err = capsys.readouterr().err
     assert message in err and "resnet18.arch:" in err.splitlines()[0], err
     assert "Traceback" not in err
@@ -117,6 +118,6 @@ def test_budget_flags(capsys: pytest.CaptureFixture[str], flag: str, value: str,
 def test_raising_a_flag_admits_a_bigger_network(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     path = tmp_path / "deep.arch"
     path.write_text(spec("stem:\n  conv 8 k3\n  repeat 60000:\n    act\n"))
-    assert main(["check", str(path), "--max-layers", "50000"]) == 2
+    assert main(["check", str(path), "--max-layers", "50000"]) == 1
     assert main(["check", str(path), "--max-layers", "70000"]) == 0
     capsys.readouterr()

@@ -190,3 +190,19 @@ def test_greek_knobs_in_the_spec() -> None:
     assert net.config.knobs["alpha"] == 0.5
     # A command-line override wins over the spec's own setting.
     assert archspec.loads(text, overrides={"alpha": 1.0}).graph.nodes[0].attrs.out_c == 32
+
+
+def test_a_gate_s_convs_take_no_norm_unless_told() -> None:
+    """Inside `scale:` a conv defaults to no norm (with a bias), as SE's convs in torchvision and timm:
+    `defaults: norm=bn` does not reach them; `norm=bn` on the conv still does, and the convs outside
+    follow the defaults."""
+    gate = "  scale:\n    avgpool global\n    conv 4 k1\n    conv 16 k1 act=sigmoid\n"
+    net = archspec.loads(spec("defaults: norm=bn act=relu\nstem:\n  conv 16 k3\n" + gate))
+    assert [layer.op for layer in net.layers] == ["conv", "norm", "act", "avgpool", "conv", "act", "conv", "act", "mul"]
+    assert [n.attrs.bias for n in net.graph.nodes if n.op == "conv"] == [False, True, True]
+    # The same gate as the prelude's `se` (which says norm=none on each conv): the same parameters.
+    se = archspec.loads(spec("defaults: norm=bn act=relu\nstem:\n  conv 16 k3\n  se ratio=0.25\n"))
+    assert net.params == se.params
+    told = archspec.loads(spec("stem:\n  conv 16 k3\n  scale:\n    avgpool global\n    conv 4 k1 norm=bn\n"
+                               "    conv 16 k1 act=sigmoid\n"))
+    assert [layer.op for layer in told.layers].count("norm") == 2

@@ -1,4 +1,4 @@
-"""The ``archspec`` command line. Exit codes: 0 ok, 1 a failed check, 2 bad input.
+"""The ``archspec`` command line. Exit codes: 0 ok, 1 a failed check, 2 bad input, 3 a bug (see EXIT_CODES).
 
 Each command lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``.
 """
@@ -22,7 +22,16 @@ with paused():  # rich's import: many objects, no garbage
 # imported: the others pull in rich's progress bars, Graphviz, difflib, ... (tens of ms at start).
 COMMANDS = ["compile", "analyze", "check", "zoo", "render", "gallery", "diff", "expand", "fmt", "schema", "weights", "explore"]
 
-EPILOG = """\
+EXIT_CODES = """\
+exit codes:
+  0  ok
+  1  a check failed: a budget (--max-params, --max-layers, --max-activations, --max-layer-output)
+     refused the network, `fmt --check` found a file to reformat, compile's module disagreed with
+     the analysis, or render found no Graphviz (it wrote the .dot instead)
+  2  bad input: a bad spec (file:line:col), a bad option or name, a missing extra
+  3  an internal error: a bug in archspec"""
+
+EPILOG = f"""\
 examples:
   archspec compile specs/resnet50.arch            build, run one forward pass, write build/resnet50/
   archspec analyze resnet50 --per-layer           every layer's shape, params and MACs
@@ -39,7 +48,7 @@ examples:
   archspec explore resnet50                       the design explorer in the browser
 
 SPEC is a path, path.arch:variant, or a zoo name (see `archspec zoo`).
-exit codes: 0 ok, 1 failed check, 2 bad input or a missing extra
+{EXIT_CODES}
 extras: compile and weights need 'archspec[torch]', --emit onnx 'archspec[onnx]', explore 'archspec[app]'
 """
 
@@ -58,6 +67,8 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name in [command] if command in COMMANDS else COMMANDS:
         importlib.import_module(f"archspec.cli.{name}").add_parser(sub)
+    for sp in sub.choices.values():  # every command's --help says what its exit code means
+        sp.epilog = (sp.epilog or "").rstrip("\n") + "\n\n" + EXIT_CODES + "\n"
     return p
 
 
@@ -84,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except SpecError as err:
-        return report_error(err)
+        return report_error(err, as_json=getattr(args, "json", False) is True)
     except KeyboardInterrupt:
         print("archspec: interrupted", file=sys.stderr)
         return 130
@@ -104,4 +115,4 @@ def entry() -> None:
     sys.exit(main())
 
 
-__all__ = ["EXIT_FAILED", "main", "parser"]
+__all__ = ["COMMANDS", "EXIT_CODES", "EXIT_FAILED", "main", "parser"]

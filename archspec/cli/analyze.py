@@ -7,7 +7,19 @@ import argparse
 from rich.table import Table
 
 from archspec.cli import conventions as conv
-from archspec.cli.common import EXIT_OK, add_spec_args, human, load_network, out, print_json, shape, stage_table, totals_line
+from archspec.cli.common import (
+    EXIT_OK,
+    add_spec_args,
+    human,
+    load_network,
+    out,
+    print_json,
+    print_stages,
+    say,
+    shape,
+    totals_line,
+)
+from archspec.cli.fit import print_table
 from archspec.conventions import CONVENTIONS
 
 HELP = """examples:
@@ -53,16 +65,16 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(net.to_dict(per_layer=True))
         return EXIT_OK
-    out.print(stage_table(net))
+    print_stages(net)
     if args.per_layer:
-        out.print(conv.layer_table(net, args.convention) if args.convention else layer_table(net))
+        print_table(out, conv.layer_table(net, args.convention) if args.convention else layer_table(net), drop=("memory",))
     if args.conventions:
-        out.print(conv.conventions_table(net))
+        print_table(out, conv.conventions_table(net), drop=("unit", "pool", "bias", "act", "norm"))
     if args.convention:
-        out.print(conv.convention_table(net, args.convention))
+        print_table(out, conv.convention_table(net, args.convention))
     if args.memory:
-        out.print(conv.memory_table(net, args.batch))
-    out.print(totals_line(net), markup=False)
+        print_table(out, conv.memory_table(net, args.batch))
+    say(totals_line(net))
     if args.convention:
-        out.print(conv.difference_line(net, args.convention), markup=False)
+        say(conv.difference_line(net, args.convention))
     return EXIT_OK

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from archspec.cli.common import EXIT_OK, add_spec_args, load_network, out, print_json
+from archspec.cli.common import EXIT_OK, add_spec_args, load_network, print_json, say
 
 HELP = """examples:
   archspec check specs/resnet50.arch
   archspec check my.arch --json
 
-A bad spec prints file:line:col, the line with a caret and a hint, and exits with code 2.
+A bad spec prints file:line:col, the line with a caret and a hint, and exits with code 2; a network
+over a budget (--max-params, ...) exits with code 1. With --json the error is also printed on stdout
+as {"ok": false, "file", "line", "col", "message", "hint", "exit_code", ...}.
 """
 
 
@@ -27,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
         print_json({"ok": True, "name": net.name, "variant": net.variant, "layers": len(net.layers),
                     "params": net.params, "macs": net.macs})
     else:
-        out.print(f"ok: {net.name} — {len(net.layers)} layers, {net.params:,} params, {net.macs:,} MACs", markup=False)
+        say(f"ok: {net.name} — {len(net.layers)} layers, {net.params:,} params, {net.macs:,} MACs")
     return EXIT_OK

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
+import textwrap
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from archspec.cli.fit import print_table
 from archspec.errors import SpecError
 from archspec.lower import Budget
 from archspec.network import Network, load
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+# 0 ok; 1 the command ran and a check failed (a budget refused the network, `fmt --check` found a file
+# to reformat, compile's module disagreed with the analysis) or what was asked could not be made
+# (render without Graphviz); 2 bad input (a bad spec, option or name, a missing extra); 3 a bug.
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 out = Console(highlight=False, emoji=False, soft_wrap=True)
-if not out.is_terminal:
+if not out.is_terminal and not os.environ.get("COLUMNS"):  # rich reads COLUMNS itself
     out = Console(highlight=False, emoji=False, soft_wrap=True, width=160)  # pipes and logs get the whole table
 err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
@@ -30,12 +37,40 @@ def add_spec_args(p: argparse.ArgumentParser, *, knobs: bool = True) -> None:
         p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                        help="set a knob (alpha/α, rho/ρ, phi/φ, width, depth, resolution) or a spec variable; repeatable")
     b = Budget()
-    p.add_argument("--max-params", type=int, default=b.max_params, metavar="N",
-                   help=f"refuse networks with more parameters (default {b.max_params:.0e})")
-    p.add_argument("--max-layers", type=int, default=b.max_nodes, metavar="N",
-                   help=f"refuse networks with more layers (default {b.max_nodes:,})")
-    p.add_argument("--max-activations", type=int, default=b.max_activations, metavar="N",
-                   help=f"refuse networks whose activations per sample pass N values (default {b.max_activations:.0e})")
+    for flag, default, what in (
+        ("--max-params", b.max_params, "refuse networks with more than N parameters"),
+        ("--max-layers", b.max_nodes, "refuse networks with more than N layers"),
+        ("--max-activations", b.max_activations, "refuse networks whose layer outputs, all together, pass N values per sample"),
+        ("--max-layer-output", b.max_layer_elements, "refuse a layer (or an input) of more than N values per sample"),
+    ):
+        shown = sci(default) + (f" = {default:,}" if sci(default) != f"{default:,}" else "")
+        p.add_argument(flag, type=count, default=default, metavar="N", help=f"{what} (default {shown})")
+
+
+def sci(n: int) -> str:
+    """A budget as help writes it and ``count`` reads it back: 20000000000 → '2e10', 100000 → '1e5'."""
+    digits = str(n).rstrip("0")
+    zeros = len(str(n)) - len(digits)
+    return f"{digits}e{zeros}" if zeros >= 3 else f"{n:,}"
+
+
+def count(text: str) -> int:
+    """argparse type of the budget flags: a whole number, written out (50000000000, 50_000_000_000) or
+    as help prints the defaults (5e10)."""
+    raw = text.strip().replace("_", "").replace(",", "")
+    try:
+        value = int(raw)
+    except ValueError:
+        try:
+            number = float(raw)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number such as 5e10 or 50000000000, got `{text}`") from None
+        if not math.isfinite(number) or number != int(number):
+            raise argparse.ArgumentTypeError(f"expected a whole number, got `{text}`") from None
+        value = int(number)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got `{text}`")
+    return value
 
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
@@ -60,25 +95,25 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
 
 
 def load_network(args: argparse.Namespace) -> Network:
-    b = Budget()
-    # --max-activations bounds one layer's output too when given (no layer can pass the total).
-    layer = b.max_layer_elements if args.max_activations == b.max_activations else args.max_activations
     budget = Budget(max_nodes=args.max_layers, max_params=args.max_params, max_activations=args.max_activations,
-                    max_layer_elements=layer)
+                    max_layer_elements=args.max_layer_output)
     overrides = parse_overrides(getattr(args, "overrides", []))
     return load(args.spec, variant=getattr(args, "variant", None), overrides=overrides, budget=budget)
 
 
-def report_error(e: SpecError) -> int:
-    """Print a located error to stderr; exit code 2."""
+def report_error(e: SpecError, as_json: bool = False) -> int:
+    """Print a located error to stderr (and, for ``--json``, as a JSON object on stdout); its exit code:
+    2 for bad input, 1 for a budget that refused the network."""
     err.print(e.format(), markup=False)
-    return EXIT_BAD_INPUT
+    if as_json:
+        print_json({"ok": False, **e.to_dict(), "report": e.format()})
+    return e.exit_code
 
 
 def fail_internal(exc: BaseException) -> int:
     err.print(f"archspec: internal error: {type(exc).__name__}: {exc}", markup=False)
     err.print("this is a bug in archspec, not in your spec; please report it with the spec that caused it", markup=False)
-    return EXIT_FAILED
+    return EXIT_INTERNAL
 
 
 def print_json(data: Any) -> None:
@@ -126,6 +161,22 @@ def stage_table(net: Network) -> Table:
         "total", "", "", "", shape(net.output), f"{net.params:,}", human(net.macs), human(net.activations * 4, "B"), style="bold"
     )
     return t
+
+
+def print_stages(net: Network) -> None:
+    """The stage table, fitted to the terminal; in a narrow one each stage's resolved config follows it."""
+    if print_table(out, stage_table(net), drop=("resolved config",), note=False):
+        say("resolved config:")
+        for s in net.stages:
+            head = " ".join(str(v) for v in (s.info.get("block"), f"×{s.info['repeats']}" if "repeats" in s.info else "") if v)
+            say(f"  {s.name}" + (f" {head}" if head else "") + f": {_config(s.info)}")
+
+
+def say(text: str, indent: str = "    ") -> None:
+    """A line of plain text on stdout, wrapped at spaces (never inside a number) to the terminal's width;
+    continuation lines get ``indent``."""
+    lines = textwrap.wrap(text, out.width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+    out.print("\n".join(lines) or text, markup=False)
 
 
 def totals_line(net: Network) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from archspec.backends import BACKENDS
-from archspec.cli.common import EXIT_OK, add_spec_args, err, load_network, out, print_json, shape, stage_table, totals_line
+from archspec.cli.common import EXIT_OK, add_spec_args, err, load_network, print_json, print_stages, say, shape, totals_line
 from archspec.errors import SpecError, did_you_mean
 from archspec.extras import require
 from archspec.files import write_atomic
@@ -139,9 +139,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return EXIT_OK
-    out.print(stage_table(net))
-    out.print(totals_line(net), markup=False)
-    out.print(f"built {type(model).__name__} on {device} in {build_s:.2f} s; forward pass on {shape((args.batch, *net.input))} "
-              f"→ {shape(tuple(y.shape))} in {forward_s * 1000:.0f} ms", markup=False)
-    out.print("wrote " + ", ".join(written), markup=False)
+    print_stages(net)
+    say(totals_line(net))
+    say(f"built {type(model).__name__} on {device} in {build_s:.2f} s; forward pass on {shape((args.batch, *net.input))} "
+              f"→ {shape(tuple(y.shape))} in {forward_s * 1000:.0f} ms")
+    say("wrote " + ", ".join(written))
     return EXIT_OK

@@ -8,7 +8,8 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from archspec.cli.common import EXIT_OK, human, out, parse_overrides, print_json, shape
+from archspec.cli.common import EXIT_OK, human, out, parse_overrides, print_json, say, shape
+from archspec.cli.fit import print_table
 from archspec.diff import diff
 from archspec.network import load
 
@@ -59,18 +60,30 @@ def table(d: dict[str, Any]) -> Table:
         return escape(side["name"] + (f" [{side['variant']}]" if side["variant"] else ""))
 
     t = Table(title=f"{title(d['a'])} → {title(d['b'])}", header_style="bold",
-              caption="MACs: conv+linear multiply-accumulates; depth: blocks (or weight layers); stride: input ÷ output size")
-    for col in ("stage", "", "block", "depth", "width", "widths", "stride", "output", "params", "MACs"):
-        t.add_column(col, justify="right" if col in ("depth", "width", "stride", "params", "MACs") else "left")
-    marks = {"same": "", "changed": "~", "added": "+", "removed": "-"}
+              caption="changed: the settings of the stage's resolved config that differ, or its input where none does; "
+                      "MACs: conv+linear multiply-accumulates; depth: blocks (or weight layers); stride: input ÷ output size")
+    t.add_column("stage", no_wrap=True)
+    t.add_column("changed")
+    for col in ("block", "depth", "width", "widths", "stride", "output", "params", "MACs"):
+        t.add_column(col, justify="right" if col in NUMBERS else "left")
     keys = ("block", "depth", "width", "widths", "stride", "out", "params", "macs")
     for s in d["stages"]:
-        t.add_row(escape(s["stage"]), marks[s["status"]], *(_cell(k, *s["fields"][k]) for k in keys))
+        t.add_row(escape(s["stage"]), escape(_why(s)), *(_cell(k, *s["fields"][k]) for k in keys))
     t.add_section()
     tot = d["totals"]
     t.add_row("total", "", "", "", "", "", "", _cell("out", *tot["output"]), _cell("params", *tot["params"]),
               _cell("macs", *tot["macs"]), style="bold")
     return t
+
+
+NUMBERS = ("depth", "width", "widths", "stride", "output", "params", "MACs")
+
+
+def _why(stage: dict[str, Any]) -> str:
+    """The "changed" cell: ``stride_on 3→1``, ``only in B``, …"""
+    if stage["status"] in ("added", "removed"):
+        return "only in " + ("B" if stage["status"] == "added" else "A")
+    return ", ".join(stage["why"])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,9 +94,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(d)
         return EXIT_OK
-    out.print(table(d))
+    print_table(out, table(d), drop=("widths", "block", "width", "output", "stride", "depth"))
     if d["totals"]["input"][0] != d["totals"]["input"][1]:
-        out.print(f"input {shape(d['totals']['input'][0])} → {shape(d['totals']['input'][1])}", markup=False)
+        say(f"input {shape(d['totals']['input'][0])} → {shape(d['totals']['input'][1])}")
     if d["same"]:
-        out.print("the two designs are the same, stage for stage", markup=False)
+        say("the two designs are the same, stage for stage")
     return EXIT_OK

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from archspec import zoo
 from archspec.cli.common import EXIT_OK, human, out, print_json
+from archspec.cli.fit import print_table
 from archspec.network import load
 
 HELP = """examples:
@@ -29,10 +30,11 @@ def run(args: argparse.Namespace) -> int:
         print_json([e.to_dict() for e in entries])
         return EXIT_OK
     t = Table(title="archspec zoo", header_style="bold", caption="MACs: conv+linear multiply-accumulates")
-    for col in ("name", "spec", "variant", "input", "params", "MACs"):
-        t.add_column(col, justify="right" if col in ("params", "MACs") else "left")
+    t.add_column("name", no_wrap=True)  # a name to type: never cut
+    for col in ("spec", "variant", "input", "params", "MACs"):
+        t.add_column(col, justify="right" if col in ("params", "MACs") else "left", no_wrap=col == "input")
     for e in entries:
         net = load(e.spec, variant=e.variant)
         t.add_row(e.name, e.spec, e.variant or "", "×".join(map(str, net.input)), f"{net.params:,}", human(net.macs))
-    out.print(t)
+    print_table(out, t, drop=("spec",))
     return EXIT_OK
