@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from archspec import ir
 from archspec.errors import SpecError, did_you_mean
+from archspec.fmt import float_text
 from archspec.layerops import conv_out
 from archspec.layerops.act import LEAKY_SLOPE
 from archspec.layerops.act import NAMES as ACTIVATIONS
@@ -80,7 +81,7 @@ _POOL_INFO = {
     "p": ArgDoc(SIZE, "0", "0 to k//2", "padding on each side, in pixels (PyTorch's limit: at most half the window)"),
     "ceil": ArgDoc(FLAG, "false", "", "ceil mode: a last partial window counts (PyTorch's `ceil_mode`)"),
     "global": ArgDoc(FLAG, "false", "", "pool the whole map to 1×1 (an adaptive pool); takes no other argument"),
-    "size": ArgDoc(WHOLE, "", "≥ 1", "adaptive pool to an N×N map whatever the input (VGG's, AlexNet's)"),
+    "size": ArgDoc(WHOLE, "none", "≥ 1", "adaptive pool to an N×N map whatever the input (VGG's, AlexNet's)"),
 }
 
 OPS: dict[str, OpSchema] = {
@@ -134,7 +135,7 @@ OPS: dict[str, OpSchema] = {
     "channels_first": OpSchema(doc="channels_first: H×W×C → C×H×W"),
     "layer_scale": OpSchema(positional=("init",), keys=("init",),
                             doc="layer_scale [INIT]: a learnable per-channel scale γ (starting at INIT)",
-                            info={"init": ArgDoc(NUMBER, repr(LAYER_SCALE_INIT), "≥ 0", "γ's starting value")}),
+                            info={"init": ArgDoc(NUMBER, float_text(LAYER_SCALE_INIT), "≥ 0", "γ's starting value")}),
     "pad": OpSchema(positional=("left", "right", "top", "bottom"), keys=("left", "right", "top", "bottom"),
                     doc="pad L R T B: zeros around the map, each side its own width (nn.ZeroPad2d)",
                     info={side: ArgDoc(WHOLE, "0", "≥ 0", f"zeros added on the {side}, in pixels (one side at least)")
@@ -144,7 +145,7 @@ OPS: dict[str, OpSchema] = {
     "act": OpSchema(positional=("kind",), keys=("kind", "slope"),
                     doc="act [KIND] [slope=S]: the default or a named activation (slope: leaky_relu's)",
                     info={"kind": ArgDoc(WORD, "the `defaults:` act", code_words(ACTIVATIONS), "which activation"),
-                          "slope": ArgDoc(NUMBER, repr(LEAKY_SLOPE), "≥ 0", "the negative slope; `leaky_relu` only")}),
+                          "slope": ArgDoc(NUMBER, float_text(LEAKY_SLOPE), "≥ 0", "the negative slope; `leaky_relu` only")}),
     "norm": OpSchema(positional=("kind",), keys=("kind", "eps", "momentum", "groups"),
                      doc="norm [KIND] [eps=E] [momentum=M] [groups=G]: normalisation",
                      info={"kind": ArgDoc(WORD, "the `defaults:` norm", code_words(NORMS), "which norm; `none` is nothing"),

@@ -20,9 +20,9 @@ from archspec.ops import ACTIVATIONS, NORMS, NUMBER, WHOLE, WORD, ArgDoc, OpSche
 GREEK = {"α": "alpha", "ρ": "rho", "φ": "phi"}
 # The knobs a variant or `--set` may set; expressions read each as a variable of the same name.
 KNOB_DOCS = {
-    "alpha": "α, the width multiplier (also `α`); `1` unless set",
-    "rho": "ρ, the resolution multiplier (also `ρ`); `1` unless set",
-    "phi": "φ, the compound coefficient (also `φ`); `0` unless set",
+    "alpha": "α, the width multiplier; `1` unless set",
+    "rho": "ρ, the resolution multiplier; `1` unless set",
+    "phi": "φ, the compound coefficient; `0` unless set",
     "width": "the whole width multiplier in effect: width × α × (compound width)^φ",
     "depth": "the whole depth multiplier in effect: depth × (compound depth)^φ",
     "resolution": "the input height after `resolution=`, ρ and φ",
@@ -78,7 +78,7 @@ SETTING_SCHEMAS = {
         info={
             "divisor": ArgDoc(WHOLE, str(_DEFAULT_ROUNDING.divisor), "≥ 1", "widths round to multiples of it"),
             "min": ArgDoc(WHOLE, "the divisor", "≥ 1", "the smallest width rounding may give"),
-            "guard": ArgDoc(NUMBER, str(_DEFAULT_ROUNDING.guard), "0 to 1",
+            "guard": ArgDoc(NUMBER, f"{_DEFAULT_ROUNDING.guard:g}", "0 to 1",
                             "add one divisor when rounding lost more than this fraction (0.9: never below 90%)"),
             "mode": ArgDoc(WORD, f"`{_DEFAULT_ROUNDING.mode}`", code_words(ROUNDING_MODES),
                            "to the nearest multiple (halves up), down, or up"),
