@@ -235,6 +235,9 @@ def bind(
                 )
             value = evaluate(a.value)
         if key in out:
+            if a.key is None and isinstance(value, str) and schema.flags:  # a word in a taken slot: a misspelt flag
+                raise SpecError(f"`{name}` has no flag `{value}`", a.span,
+                                hint=did_you_mean(value, schema.flags) or f"`{name}` takes the flags {', '.join(schema.flags)}")
             raise SpecError(f"`{key}` given twice to `{name}`", a.span)
         out[key] = (value, a.span)
     return out

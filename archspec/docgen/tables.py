@@ -188,7 +188,9 @@ def prelude() -> list[str]:
     return out
 
 
-_PROJECTION = "residual shortcut=projection:\n  conv 8 k3 s2"
+# Beyond the registry's examples: a projection shortcut (its conv and norm are the residual's) and a
+# TensorFlow-"same" conv that needs a pad first.
+_EXTRAS = ["residual shortcut=projection:\n  conv 8 k3 s2", "conv 8 k3 s2 p=same"]
 
 
 def made_by() -> dict[str, list[str]]:
@@ -197,8 +199,7 @@ def made_by() -> dict[str, list[str]]:
     from archspec.network import loads
 
     out: dict[str, list[str]] = {}
-    # The registry's examples, and a projection shortcut (its conv and norm are the residual's).
-    for example in [op.example for op in all_ops().values()] + [_PROJECTION]:
+    for example in [op.example for op in all_ops().values()] + _EXTRAS:
         body = "\n".join("  " + line for line in example.splitlines())
         text = f"network example\ninput 8x8x8\nstem:\n{body}\n"
         net = loads(text, "example.arch")
