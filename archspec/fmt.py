@@ -213,29 +213,22 @@ class _Printer:
         elif isinstance(item, ir.Stages):
             call = item.block + (f"({', '.join(arg(a, spaced=True) for a in item.args)})" if item.args else "")
             self.emit(0, f"stages {call}:", item.span, opens=True)
-            self.table([_row_cells(r) for r in item.rows], [r.span for r in item.rows])
+            self.table([_row_cells(r) for r in item.rows], [r.span for r in item.rows], [_row_kind(r) for r in item.rows])
         else:
             head = item.name if item.name in ("stem", "head") else f"stage {item.name}"
             self.suite(head + (f" {args(item.args)}" if item.args else ""), item.body, 0, item.span)
 
-    def table(self, rows: list[list[tuple[str, str]]], spans: list[ir.Span | None]) -> None:
-        """Rows of (column, cell) as a table: a column per argument key in the order the rows agree
-        on (a row may skip one), each padded to its widest cell; by position where rows disagree."""
-        order: list[str] = []
-        for r in rows:
-            at = 0
-            for key, _ in r:
-                if key not in order:
-                    order.insert(at, key)
-                at = order.index(key) + 1
-        if not all([order.index(k) for k, _ in r] == sorted(order.index(k) for k, _ in r) for r in rows):
-            rows = [[(str(i), cell) for i, (_, cell) in enumerate(r)] for r in rows]
-            order = [str(i) for i in range(max(map(len, rows), default=0))]
-        widths = {k: max((len(cell) for r in rows for key, cell in r if key == k), default=0) for k in order}
-        for r, span in zip(rows, spans, strict=True):
-            cells = dict(r)
-            text = " ".join(cells.get(k, "").ljust(widths[k]) for k in order).rstrip()
-            self.emit(1, text, span)
+    def table(self, rows: list[list[tuple[str, str]]], spans: list[ir.Span | None], kinds: list[str] | None = None) -> None:
+        """Rows of (column, cell) as a table, each row aligned with the rows of its kind (a stage
+        table's block rows, its op rows and its generated rows are three tables in one)."""
+        kinds = kinds or [""] * len(rows)
+        text: list[str] = [""] * len(rows)
+        for kind in dict.fromkeys(kinds):
+            at = [i for i, k in enumerate(kinds) if k == kind]
+            for i, line in zip(at, _aligned([rows[i] for i in at]), strict=True):
+                text[i] = line
+        for line, span in zip(text, spans, strict=True):
+            self.emit(1, line, span)
 
     # ---- comments and blank lines ---------------------------------------------------------------
 
@@ -292,6 +285,35 @@ class _Printer:
                 text.append(code[k] + " " * (column - len(last)) + rows[k].comment)  # type: ignore[union-attr]
             i = j
         return "\n".join(text) + "\n"
+
+
+def _aligned(rows: list[list[tuple[str, str]]]) -> list[str]:
+    """Rows of (column, cell) as aligned lines: a column per argument key in the order the rows agree
+    on (a row may skip one), each padded to its widest cell; by position where rows disagree."""
+    order: list[str] = []
+    for r in rows:
+        at = 0
+        for key, _ in r:
+            if key not in order:
+                order.insert(at, key)
+            at = order.index(key) + 1
+    if not all([order.index(k) for k, _ in r] == sorted(order.index(k) for k, _ in r) for r in rows):
+        rows = [[(str(i), cell) for i, (_, cell) in enumerate(r)] for r in rows]
+        order = [str(i) for i in range(max(map(len, rows), default=0))]
+    widths = {k: max((len(cell) for r in rows for key, cell in r if key == k), default=0) for k in order}
+    return [" ".join(dict(r).get(k, "").ljust(widths[k]) for k in order).rstrip() for r in rows]
+
+
+def _row_kind(row: ir.Row) -> str:
+    """A stage-table row is a block row, an op row (`maxpool k3 s2`) or a generated row (`for …:`)."""
+    from archspec.ops import OPS
+
+    if row.each is not None:
+        return "for"
+    first = row.args[0] if row.args else None
+    if first is not None and first.key is None and first.value.kind == "name" and first.value.id in OPS:
+        return f"op {first.value.id}"
+    return "block"
 
 
 def _row_cells(row: ir.Row) -> list[tuple[str, str]]:

@@ -105,9 +105,16 @@ def render_consoles(page: str) -> str:
 
 
 def failing(page: str) -> set[str]:
-    """The example files some console block shows an error for: examples of mistakes."""
+    """The examples that are mistakes: those a plain ``$ archspec check NAME.arch`` (no variant, no
+    ``--set``) shows an error for."""
     bad = set()
     for m in FENCE.finditer(page):
-        if m.group(1) == "console":
-            bad.update(re.findall(r"^(\w+\.arch):\d+:\d+: error:", m.group(2), re.M))
+        if m.group(1) != "console":
+            continue
+        for run_ in re.split(r"^(?=\$ )", m.group(2), flags=re.M):
+            command, _, output = run_.partition("\n")
+            words = command[2:].split()
+            if words[:2] == ["archspec", "check"] and len(words) == 3 and words[2].endswith(".arch"):
+                if re.match(rf"{re.escape(words[2])}:\d+:\d+: error:", output):
+                    bad.add(words[2])
     return bad
