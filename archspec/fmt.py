@@ -2,12 +2,16 @@
 
 Canonical: two-space indentation, one spelling per construct, expressions with the fewest
 parentheses (plus parentheses around conditions inside an argument list, and no spaces around
-operators in space-separated arguments: ``conv c*4 k1``), the columns of stage tables and variant
-lists aligned, a blank line around every multi-line top-level item and at most one blank line where
-the author left some. What stays the author's choice: the order of items, shorthand or long
-arguments (``k3`` / ``kernel=3``), a body written on its header's line, several statements on one
-line (``norm; act``). Comments come back at their lines: a full-line comment before the statement
-after it, a trailing comment after its line's statement. ``fmt(fmt(x)) == fmt(x)``.
+operators in space-separated arguments: ``conv c*4 k1``), a blank line around every multi-line
+top-level item and at most one blank line where the author left some. Alignment is computed, as
+gofmt's: the columns of stage tables and variant lists are padded to their widest cell (a stage
+table's block rows, op rows and ``for`` rows each among their own kind), and the trailing comments
+of neighbouring lines share one column, two spaces past the longest (a line without one, a blank
+line or a full-line comment ends the run), so the zoo's hand-aligned tables are canonical text.
+What stays the author's choice: the order of items, shorthand or long arguments (``k3`` /
+``kernel=3``), a body written on its header's line, several statements on one line (``norm; act``).
+Comments come back at their lines: a full-line comment before the statement after it, a trailing
+comment after its line's statement. ``fmt(fmt(x)) == fmt(x)``.
 """
 
 from __future__ import annotations
