@@ -33,6 +33,9 @@ class Shape:
     w: int
 
 
+ROUNDING_MODES = ("round", "floor", "ceil")
+
+
 @dataclass(frozen=True, slots=True)
 class Rounding:
     """The spec's channel rounding policy (``round: divisor=8 min=8 guard=0.9 mode=round``)."""
@@ -181,8 +184,24 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     ">=": lambda a, b: a >= b,
 }
 
-FUNCTIONS = ("floor", "ceil", "round", "int", "min", "max", "abs", "divisible", "sqrt", "fixed", "log", "range", "len",
-             "runs")
+# The builtins: name -> (signature, what it gives). Docs for the reference, in the order hints list them.
+FUNCTION_DOCS = {
+    "floor": ("floor(x)", "the largest whole number ≤ x"),
+    "ceil": ("ceil(x)", "the smallest whole number ≥ x"),
+    "round": ("round(x)", "the nearest whole number, halves to even (Python's `round`, as torchvision's `int(round(x))`)"),
+    "int": ("int(x)", "x truncated toward zero"),
+    "min": ("min(a, b, ...)", "the smallest of its arguments"),
+    "max": ("max(a, b, ...)", "the largest of its arguments"),
+    "abs": ("abs(x)", "the absolute value"),
+    "divisible": ("divisible(v[, d])", "v rounded by the spec's `round:` policy (to a multiple of d when given)"),
+    "sqrt": ("sqrt(x)", "the square root (x ≥ 0)"),
+    "fixed": ("fixed(x)", "x itself, as a width α leaves alone: `conv fixed(1280) k1`"),
+    "log": ("log(x)", "the natural logarithm (x > 0)"),
+    "range": ("range(n) / range(a, b)", "the list [0, 1, …, n−1] / [a, …, b−1]"),
+    "len": ("len(xs)", "the number of items of a list"),
+    "runs": ("runs(xs)", "consecutive equal items as [item, count] pairs: runs([8, 8, 16]) is [[8, 2], [16, 1]]"),
+}
+FUNCTIONS = tuple(FUNCTION_DOCS)
 _LIST_FUNCTIONS = frozenset({"len", "runs"})  # functions of a list
 
 

@@ -2,12 +2,16 @@
 
 Canonical: two-space indentation, one spelling per construct, expressions with the fewest
 parentheses (plus parentheses around conditions inside an argument list, and no spaces around
-operators in space-separated arguments: ``conv c*4 k1``), the columns of stage tables and variant
-lists aligned, a blank line around every multi-line top-level item and at most one blank line where
-the author left some. What stays the author's choice: the order of items, shorthand or long
-arguments (``k3`` / ``kernel=3``), a body written on its header's line, several statements on one
-line (``norm; act``). Comments come back at their lines: a full-line comment before the statement
-after it, a trailing comment after its line's statement. ``fmt(fmt(x)) == fmt(x)``.
+operators in space-separated arguments: ``conv c*4 k1``), a blank line around every multi-line
+top-level item and at most one blank line where the author left some. Alignment is computed, as
+gofmt's: the columns of stage tables and variant lists are padded to their widest cell (a stage
+table's block rows, op rows and ``for`` rows each among their own kind), and the trailing comments
+of neighbouring lines share one column, two spaces past the longest (a line without one, a blank
+line or a full-line comment ends the run), so the zoo's hand-aligned tables are canonical text.
+What stays the author's choice: the order of items, shorthand or long arguments (``k3`` /
+``kernel=3``), a body written on its header's line, several statements on one line (``norm; act``).
+Comments come back at their lines: a full-line comment before the statement after it, a trailing
+comment after its line's statement. ``fmt(fmt(x)) == fmt(x)``.
 """
 
 from __future__ import annotations
@@ -213,29 +217,22 @@ class _Printer:
         elif isinstance(item, ir.Stages):
             call = item.block + (f"({', '.join(arg(a, spaced=True) for a in item.args)})" if item.args else "")
             self.emit(0, f"stages {call}:", item.span, opens=True)
-            self.table([_row_cells(r) for r in item.rows], [r.span for r in item.rows])
+            self.table([_row_cells(r) for r in item.rows], [r.span for r in item.rows], [_row_kind(r) for r in item.rows])
         else:
             head = item.name if item.name in ("stem", "head") else f"stage {item.name}"
             self.suite(head + (f" {args(item.args)}" if item.args else ""), item.body, 0, item.span)
 
-    def table(self, rows: list[list[tuple[str, str]]], spans: list[ir.Span | None]) -> None:
-        """Rows of (column, cell) as a table: a column per argument key in the order the rows agree
-        on (a row may skip one), each padded to its widest cell; by position where rows disagree."""
-        order: list[str] = []
-        for r in rows:
-            at = 0
-            for key, _ in r:
-                if key not in order:
-                    order.insert(at, key)
-                at = order.index(key) + 1
-        if not all([order.index(k) for k, _ in r] == sorted(order.index(k) for k, _ in r) for r in rows):
-            rows = [[(str(i), cell) for i, (_, cell) in enumerate(r)] for r in rows]
-            order = [str(i) for i in range(max(map(len, rows), default=0))]
-        widths = {k: max((len(cell) for r in rows for key, cell in r if key == k), default=0) for k in order}
-        for r, span in zip(rows, spans, strict=True):
-            cells = dict(r)
-            text = " ".join(cells.get(k, "").ljust(widths[k]) for k in order).rstrip()
-            self.emit(1, text, span)
+    def table(self, rows: list[list[tuple[str, str]]], spans: list[ir.Span | None], kinds: list[str] | None = None) -> None:
+        """Rows of (column, cell) as a table, each row aligned with the rows of its kind (a stage
+        table's block rows, its op rows and its generated rows are three tables in one)."""
+        kinds = kinds or [""] * len(rows)
+        text: list[str] = [""] * len(rows)
+        for kind in dict.fromkeys(kinds):
+            at = [i for i, k in enumerate(kinds) if k == kind]
+            for i, line in zip(at, _aligned([rows[i] for i in at]), strict=True):
+                text[i] = line
+        for line, span in zip(text, spans, strict=True):
+            self.emit(1, line, span)
 
     # ---- comments and blank lines ---------------------------------------------------------------
 
@@ -292,6 +289,35 @@ class _Printer:
                 text.append(code[k] + " " * (column - len(last)) + rows[k].comment)  # type: ignore[union-attr]
             i = j
         return "\n".join(text) + "\n"
+
+
+def _aligned(rows: list[list[tuple[str, str]]]) -> list[str]:
+    """Rows of (column, cell) as aligned lines: a column per argument key in the order the rows agree
+    on (a row may skip one), each padded to its widest cell; by position where rows disagree."""
+    order: list[str] = []
+    for r in rows:
+        at = 0
+        for key, _ in r:
+            if key not in order:
+                order.insert(at, key)
+            at = order.index(key) + 1
+    if not all([order.index(k) for k, _ in r] == sorted(order.index(k) for k, _ in r) for r in rows):
+        rows = [[(str(i), cell) for i, (_, cell) in enumerate(r)] for r in rows]
+        order = [str(i) for i in range(max(map(len, rows), default=0))]
+    widths = {k: max((len(cell) for r in rows for key, cell in r if key == k), default=0) for k in order}
+    return [" ".join(dict(r).get(k, "").ljust(widths[k]) for k in order).rstrip() for r in rows]
+
+
+def _row_kind(row: ir.Row) -> str:
+    """A stage-table row is a block row, an op row (`maxpool k3 s2`) or a generated row (`for …:`)."""
+    from archspec.ops import OPS
+
+    if row.each is not None:
+        return "for"
+    first = row.args[0] if row.args else None
+    if first is not None and first.key is None and first.value.kind == "name" and first.value.id in OPS:
+        return f"op {first.value.id}"
+    return "block"
 
 
 def _row_cells(row: ir.Row) -> list[tuple[str, str]]:

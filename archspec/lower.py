@@ -21,6 +21,13 @@ from archspec.ops import COMBINATORS, OPS, OpSchema, bind
 from archspec.scaling import Config
 
 MAX_BLOCK_DEPTH = 32
+# The names the lowering binds (besides the knobs and the spec's `let`s), for the reference.
+LOCAL_DOCS = {
+    "in": "the input's shape: `in.c`, `in.h`, `in.w`; in a block its input, in `stem:` the network's input, in "
+          "`head:` and `stage NAME:` the section's input",
+    "block_index": "in a stage-table row's arguments: the block's place, 0, 1, … over the blocks of every stage table",
+    "num_blocks": "in a stage-table row's arguments: how many blocks all stage tables make (after depth scaling)",
+}
 _new = tuple.__new__
 
 

@@ -12,6 +12,7 @@ from archspec.layerops.act import ActAttrs
 from archspec.layerops.base import NoAttrs, get
 from archspec.layerops.conv import ConvAttrs, size, size_text
 from archspec.layerops.dropout import DropoutAttrs
+from archspec.layerops.layerscale import DEFAULT_INIT as LAYER_SCALE_INIT
 from archspec.layerops.layerscale import LayerScaleAttrs
 from archspec.layerops.linear import LinearAttrs
 from archspec.layerops.norm import GN_GROUPS, NormAttrs
@@ -239,7 +240,7 @@ def _permute(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
 
 def _layer_scale(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     c, _, _ = _spatial(st, x)
-    init = as_float(*a["init"], ctx.env, "layer scale", 0.0) if "init" in a else 1e-6
+    init = as_float(*a["init"], ctx.env, "layer scale", 0.0) if "init" in a else LAYER_SCALE_INIT
     return lw.add("layerscale", [x], LayerScaleAttrs(c, init), "layer_scale", ctx, st.span)
 
 

@@ -13,24 +13,21 @@ from typing import Any
 
 from archspec import ir
 from archspec.errors import SpecError, did_you_mean
-from archspec.expr import MAX_MAGNITUDE, Env, Evaluator, Rounding, as_float, as_int, as_word
-from archspec.ops import ACTIVATIONS, NORMS, OpSchema, bind
+from archspec.expr import MAX_MAGNITUDE, ROUNDING_MODES, Env, Evaluator, Rounding, as_float, as_int, as_word
+from archspec.fmt import float_text
+from archspec.ops import ACTIVATIONS, NORMS, NUMBER, WHOLE, WORD, ArgDoc, OpSchema, bind, code_words
 
 GREEK = {"α": "alpha", "ρ": "rho", "φ": "phi"}
-KNOBS = ("alpha", "rho", "phi", "width", "depth", "resolution")
-
-SETTING_SCHEMAS = {
-    "defaults": OpSchema(
-        keys=("norm", "act", "norm_eps", "norm_momentum"),
-        # `bn_eps` / `bn_momentum` are the names from before norms were a table; they keep working.
-        aliases={"eps": "norm_eps", "momentum": "norm_momentum", "bn_eps": "norm_eps", "bn_momentum": "norm_momentum"},
-    ),
-    "round": OpSchema(keys=("divisor", "min", "guard", "mode", "depth")),
-    "compound": OpSchema(keys=("depth", "width", "resolution")),
-    "scale": OpSchema(keys=("alpha", "rho", "phi"), aliases=dict(GREEK)),
+# The knobs a variant or `--set` may set; expressions read each as a variable of the same name.
+KNOB_DOCS = {
+    "alpha": "α, the width multiplier; `1` unless set",
+    "rho": "ρ, the resolution multiplier; `1` unless set",
+    "phi": "φ, the compound coefficient; `0` unless set",
+    "width": "the whole width multiplier in effect: width × α × (compound width)^φ",
+    "depth": "the whole depth multiplier in effect: depth × (compound depth)^φ",
+    "resolution": "the input height after `resolution=`, ρ and φ",
 }
-
-
+KNOBS = tuple(KNOB_DOCS)
 @dataclass
 class Config:
     """Everything the lowering needs besides the statements themselves."""
@@ -59,6 +56,52 @@ class Config:
         return self.rounding.repeats(n * self.depth_mult)
 
 
+_DEFAULT_ROUNDING = Rounding()
+
+SETTING_SCHEMAS = {
+    "defaults": OpSchema(
+        keys=("norm", "act", "norm_eps", "norm_momentum"),
+        # `bn_eps` / `bn_momentum` are the names from before norms were a table; they keep working.
+        aliases={"eps": "norm_eps", "momentum": "norm_momentum", "bn_eps": "norm_eps", "bn_momentum": "norm_momentum"},
+        doc="defaults: what op statements leave unsaid",
+        info={
+            "norm": ArgDoc(WORD, f"`{Config.norm}`", code_words(NORMS), "the norm every `conv` (and a bare `norm`) gets"),
+            "act": ArgDoc(WORD, f"`{Config.act}`", code_words(ACTIVATIONS), "every `conv`'s activation (and a bare `act`'s)"),
+            "norm_eps": ArgDoc(NUMBER, float_text(Config.norm_eps), "0 to 1", "every norm's eps"),
+            "norm_momentum": ArgDoc(NUMBER, float_text(Config.norm_momentum), "0 to 1",
+                                    "every BatchNorm's momentum (PyTorch's convention)"),
+        },
+    ),
+    "round": OpSchema(
+        keys=("divisor", "min", "guard", "mode", "depth"),
+        doc="round: the rounding policy of α-scaled widths and `divisible()`",
+        info={
+            "divisor": ArgDoc(WHOLE, str(_DEFAULT_ROUNDING.divisor), "≥ 1", "widths round to multiples of it"),
+            "min": ArgDoc(WHOLE, "the divisor", "≥ 1", "the smallest width rounding may give"),
+            "guard": ArgDoc(NUMBER, f"{_DEFAULT_ROUNDING.guard:g}", "0 to 1",
+                            "add one divisor when rounding lost more than this fraction (0.9: never below 90%)"),
+            "mode": ArgDoc(WORD, f"`{_DEFAULT_ROUNDING.mode}`", code_words(ROUNDING_MODES),
+                           "to the nearest multiple (halves up), down, or up"),
+            "depth": ArgDoc(WORD, f"`{_DEFAULT_ROUNDING.depth}`", code_words(ROUNDING_MODES),
+                            "how depth-scaled repeat counts (`x`) round"),
+        },
+    ),
+    "compound": OpSchema(
+        keys=("depth", "width", "resolution"),
+        doc="compound: the bases φ raises (EfficientNet's α, β, γ)",
+        info={k: ArgDoc(NUMBER, "1", "≥ 0", f"{k} multiplier per unit of φ: {k} × base^φ")
+              for k in ("depth", "width", "resolution")},
+    ),
+    "scale": OpSchema(
+        keys=("alpha", "rho", "phi"), aliases=dict(GREEK),
+        doc="scale: the knobs' values written in the spec (a variant and `--set` override them)",
+        info={"alpha": ArgDoc(NUMBER, "1", "> 0", "α, the width multiplier"),
+              "rho": ArgDoc(NUMBER, "1", "> 0", "ρ, the resolution multiplier"),
+              "phi": ArgDoc(NUMBER, "0", "0 to 20", "φ, the compound coefficient")},
+    ),
+}
+
+
 def _setting(spec: ir.Spec, name: str, ev: Evaluator, env: Env) -> dict[str, tuple[Any, ir.Span | None]]:
     for s in spec.settings:
         if s.name == name:
@@ -84,8 +127,8 @@ def _resolve(spec: ir.Spec, variant: str | None, overrides: dict[str, Any] | Non
     env = Env()
     ev = Evaluator(Rounding())
     r = _setting(spec, "round", ev, env)
-    mode = as_word(r["mode"][0], r["mode"][1], "rounding mode", ("round", "floor", "ceil")) if "mode" in r else "round"
-    depth_mode = as_word(r["depth"][0], r["depth"][1], "depth rounding", ("ceil", "floor", "round")) if "depth" in r else "ceil"
+    mode = as_word(r["mode"][0], r["mode"][1], "rounding mode", ROUNDING_MODES) if "mode" in r else "round"
+    depth_mode = as_word(r["depth"][0], r["depth"][1], "depth rounding", ROUNDING_MODES) if "depth" in r else "ceil"
     divisor = as_int(*r["divisor"], env, "divisor") if "divisor" in r else 1
     rounding = Rounding(
         divisor=divisor,

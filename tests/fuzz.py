@@ -333,6 +333,31 @@ def random_spec(rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+def with_comments(rng: random.Random, text: str) -> str:
+    """The spec with comments sprinkled in: trailing ones after random lines (a random gap before each)
+    and full-line ones between lines, at the next line's indentation. It means what the spec means."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        if line.strip() and rng.random() < 0.2:
+            out.append(line[: len(line) - len(line.lstrip())] + f"# note {i}")
+        if line.strip() and not line.rstrip().endswith("\\") and rng.random() < 0.4:
+            line += " " * rng.randint(1, 6) + f"# c{i}" + " x" * rng.randint(0, 3)
+        out.append(line)
+    return "\n".join(out)
+
+
+def unaligned(text: str) -> str:
+    """The spec with its alignment collapsed: one space between words and before a trailing comment
+    (as a hand edit or a careless formatter leaves it), the comments' own text and the indentation kept."""
+    out = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        code, hash_, comment = line.lstrip().partition("#")
+        code = " ".join(code.split())
+        out.append(indent + (f"{code} #{comment}" if code and hash_ else code or hash_ + comment))
+    return "\n".join(out)
+
+
 def random_overrides(rng: random.Random) -> dict[str, Any]:
     """Knob overrides as the API or ``--set`` could pass them, hostile values included."""
     key = rng.choice(["alpha", "α", "rho", "phi", "width", "depth", "resolution", "dropout", "nope"])

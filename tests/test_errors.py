@@ -20,6 +20,7 @@ CASES = [
     ("unknown activation", spec("stem:\n  conv 16 k3 act=rleu\n"), 4, 14, "unknown activation `rleu`", "relu"),
     ("unknown shortcut", spec("stem:\n  residual shortcut=autoo:\n    conv 3 k3\n"), 4, 12, "unknown shortcut `autoo`", "auto"),
     ("duplicate key", spec("stem:\n  conv 16 k3 s1 s2\n"), 4, 17, "`s` given twice", None),
+    ("misspelt flag", spec("stem:\n  maxpool k3 s2 ciel\n"), 4, 17, "`maxpool` has no flag `ciel`", "ceil"),
     ("duplicate block", spec("block b(c):\n  conv c k3\nblock b(c):\n  conv c k1\nstem:\n  b 8\n"), 5, 1, "block `b` defined twice", None),
     ("duplicate setting", spec("defaults: act=relu\ndefaults: act=silu\nstem:\n  conv 8 k3\n"), 4, 1, "`defaults:` given twice", None),
     ("duplicate variant", spec("variants:\n  a: width=1\n  a: width=2\nstem:\n  conv 8 k3\n"), 5, 3, "variant `a` defined twice", None),

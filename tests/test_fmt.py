@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from importlib import resources
 from pathlib import Path
 
@@ -9,8 +10,16 @@ import pytest
 
 import archspec
 from archspec import zoo
+from archspec.cli import main
+from archspec.docgen.examples import arch_examples, failing
+from archspec.errors import SpecError
 from archspec.fmt import expr, fmt, same_spec
 from archspec.parse import parse
+from tests import fuzz
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted((ROOT / "specs").glob("*.arch")) + [ROOT / "archspec" / "prelude.arch"]
+DOCS = sorted((ROOT / "docs").rglob("*.md"))
 
 MESSY = '''\
 # header comment
@@ -95,6 +104,24 @@ def test_trailing_comments_of_neighbouring_lines_align() -> None:
     assert "  conv 6 k5 p0   # C1\n  avgpool k2 s2  # S2\n" in out
 
 
+def test_alignment_is_computed_not_kept() -> None:
+    """gofmt's way: a run of commented lines shares one column, two spaces past its longest line; a
+    line without a comment, a blank line or a full-line comment ends the run."""
+    text = ("network t\ninput 1x32x32\n\nstem:\n  conv 6 k5 p0        # C1\n  avgpool k2 s2 # S2\n  conv 16 k5 p0\n"
+            "  avgpool k2 s2   # S4\n\nhead:\n  fc 120 act=tanh # C5\n")
+    assert _check(text) == ("network t\ninput 1x32x32\n\nstem:\n  conv 6 k5 p0   # C1\n  avgpool k2 s2  # S2\n  conv 16 k5 p0\n"
+                            "  avgpool k2 s2  # S4\n\nhead:\n  fc 120 act=tanh  # C5\n")
+
+
+def test_a_stage_table_aligns_each_kind_of_row_among_its_own() -> None:
+    text = ("network t\ninput 3x64x64\nlet ws = [16, 32]\nstages basic:  # width  repeats  stride\n  16 x1 s1\n"
+            "  maxpool k3 s2 ceil\n  128 x12 s2 shortcut=zeropad\n  for w in ws: c=w s2\n"
+            "  for w, n in runs(ws): c=w x=n s2\n  avgpool k2\n")
+    assert _check(text).endswith("stages basic:  # width  repeats  stride\n  16  x1  s1\n  maxpool k3 s2 ceil\n"
+                                 "  128 x12 s2 shortcut=zeropad\n  for w in ws:          c=w     s2\n"
+                                 "  for w, n in runs(ws): c=w x=n s2\n  avgpool k2\n")
+
+
 @pytest.mark.parametrize("text", [
     "a - (b - c)", "(a - b) - c", "a * (b + c)", "-a ** 2", "(-a) ** 2", "a ** b ** c", "(a ** b) ** c",
     "not (a and b) or c", "a if b else (c if d else e)", "(a if b else c) + 1", "floor(in.c * 0.25) // 2",
@@ -128,9 +155,64 @@ def test_the_prelude_formats() -> None:
 @pytest.mark.parametrize("path", sorted({e.spec for e in zoo.entries()}))
 def test_zoo_specs_format_to_the_same_network(path: str) -> None:
     text = Path(path).read_text(encoding="utf-8")
-    out = _check(text, path)
+    out = _check(fuzz.unaligned(text), path)
     for e in [e for e in zoo.entries() if e.spec == path]:
         assert _layers(archspec.loads(out, path, e.variant)) == _layers(archspec.loads(text, path, e.variant))
+
+
+def _docs_examples() -> list[tuple[str, str]]:
+    """Every ```arch example of docs/ that parses (the examples of syntax errors cannot be formatted)."""
+    out = []
+    for page in DOCS:
+        text = page.read_text(encoding="utf-8")
+        bad = failing(text)
+        for e in arch_examples(text):
+            try:
+                parse(e.text, e.file or "<example>")
+            except SpecError:
+                assert e.file in bad, f"{page.name}:{e.line}: an example that does not parse, not shown as an error"
+                continue
+            out.append((f"{page.name}:{e.line}", e.text))
+    return out
+
+
+def test_all_shipped_arch_text_is_formatted(capsys: pytest.CaptureFixture[str]) -> None:
+    """`archspec fmt --check` is clean on the zoo and the prelude, and so is every example in docs/."""
+    code = main(["fmt", "--check", *map(str, SHIPPED)])
+    assert code == 0, capsys.readouterr().out
+    examples = _docs_examples()
+    assert len(examples) >= 20
+    for where, text in examples:
+        assert fmt(text) == text, f"{where} is not formatted:\n{fmt(text)}"
+
+
+@pytest.mark.parametrize("path", SHIPPED[:-1], ids=[p.name for p in SHIPPED[:-1]])
+def test_a_zoo_spec_comes_back_from_collapsed_alignment_with_the_same_numbers(path: Path) -> None:
+    """Alignment is computed: the canonical text, every space collapsed, formats back to itself,
+    and every model of the file keeps its parameters and MACs."""
+    text = path.read_text(encoding="utf-8")
+    messy = fuzz.unaligned(text)
+    assert fmt(messy, str(path)) == text
+    for e in [e for e in zoo.entries() if Path(e.spec).name == path.name]:
+        before, after = archspec.loads(text, str(path), e.variant), archspec.loads(fmt(messy, str(path)), str(path), e.variant)
+        assert (after.params, after.macs, after.output) == (before.params, before.macs, before.output), e.name
+
+
+def test_fmt_is_idempotent_on_the_fuzz_corpus() -> None:
+    """fmt(fmt(x)) == fmt(x), meaning kept, on the fuzzer's hand-written corpus and its random specs,
+    with comments sprinkled in."""
+    rng = random.Random(0)
+    texts = [c.text for c in fuzz.corpus() if c.text is not None and len(c.text) < 100_000]
+    texts += [fuzz.with_comments(rng, fuzz.random_spec(random.Random(seed))) for seed in range(300)]
+    checked = 0
+    for text in texts:
+        try:
+            parse(text, "fuzz.arch")
+        except SpecError:
+            continue
+        _check(text, "fuzz.arch")
+        checked += 1
+    assert checked >= 250
 
 
 def test_network_format_is_fmt() -> None:

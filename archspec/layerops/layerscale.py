@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 
 from archspec.layerops.base import CONVENTION_NAMES, OpDef, Shape, nothing, register
 
+DEFAULT_INIT = 1e-6  # γ's starting value where `layer_scale` gives none (ConvNeXt's)
+
 
 class LayerScaleAttrs(NamedTuple):
     c: int

@@ -1,0 +1,5 @@
+import sys
+
+from archspec.docgen import main
+
+sys.exit(main())
