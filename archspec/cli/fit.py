@@ -102,6 +102,7 @@ def fit(console: Console, table: Table, drop: Sequence[str] = ()) -> list[str]:
 def print_table(console: Console, table: Table, drop: Sequence[str] = (), *, note: bool = True) -> list[str]:
     """Fit and print ``table``; say which columns were left out (unless ``note`` is False)."""
     dropped = fit(console, table, drop)
+    table.title_justify = table.caption_justify = "left"  # read as the first and last lines of the output
     console.print(table, soft_wrap=False)  # captions wrap to the table
     if dropped and note:
         names = ", ".join(f"`{d}`" for d in dropped)
