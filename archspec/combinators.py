@@ -171,7 +171,7 @@ def _in_uses(node: Any) -> list[ir.Span]:
     if isinstance(node, ir.Attr):
         return [node.span] if node.obj == "in" and node.span else []
     if isinstance(node, ir.Node) and not isinstance(node, ir.Span):
-        return [s for f in type(node).model_fields if f != "span" for s in _in_uses(getattr(node, f))]
+        return [s for f in ir.field_names(type(node)) if f != "span" for s in _in_uses(getattr(node, f))]
     return []
 
 

@@ -33,6 +33,12 @@ def _adapter(cls: type) -> TypeAdapter[Any]:
     return TypeAdapter(cls)
 
 
+@functools.cache
+def field_names(cls: type) -> tuple[str, ...]:
+    """The names of an IR node type's fields, in order."""
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 class Node:
     """Base of every IR node: immutable, no unknown fields when validated; pydantic's model API."""
 

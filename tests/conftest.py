@@ -13,6 +13,9 @@ import pytest
 # runs a process per core, and two processes each spinning two OpenMP threads on two cores made a
 # LeNet-5 training run 3x slower than one thread. Subprocesses the tests start inherit it.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# pytest-xdist's workers start with COLUMNS=80, which the command line would then fit its tables to:
+# the tests read its output as a pipe gets it (160 columns) unless one sets a width of its own.
+os.environ.pop("COLUMNS", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's reference figures (torchvision parameter counts and fvcore totals, the papers'

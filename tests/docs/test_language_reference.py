@@ -118,7 +118,7 @@ def _fields(node: Any) -> Iterator[Any]:
             yield from _fields(x)
     elif isinstance(node, ir.Node):
         yield node
-        for name in type(node).model_fields:
+        for name in ir.field_names(type(node)):
             yield from _fields(getattr(node, name))
 
 
