@@ -18,6 +18,8 @@ EXTRA_OF = {
     "streamlit": "app",
     "altair": "app",
     "pandas": "app",
+    "pygls": "lsp",
+    "lsprotocol": "lsp",
 }
 
 
