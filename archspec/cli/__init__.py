@@ -20,7 +20,8 @@ with paused():  # rich's import: many objects, no garbage
 
 # Modules of archspec.cli, in the order `archspec --help` lists them. Only the command being run is
 # imported: the others pull in rich's progress bars, Graphviz, difflib, ... (tens of ms at start).
-COMMANDS = ["compile", "analyze", "check", "zoo", "render", "gallery", "diff", "expand", "fmt", "schema", "weights", "explore"]
+COMMANDS = ["compile", "analyze", "check", "zoo", "render", "gallery", "diff", "expand", "fmt", "schema", "weights", "explore",
+            "lsp"]
 
 EXIT_CODES = """\
 exit codes:
@@ -46,10 +47,11 @@ examples:
   archspec expand efficientnet_b3                 every block and repeat written out
   archspec fmt specs/*.arch --check               canonical formatting
   archspec explore resnet50                       the design explorer in the browser
+  archspec lsp                                    the language server an editor starts (docs/editors.md)
 
 SPEC is a path, path.arch:variant, or a zoo name (see `archspec zoo`).
 {EXIT_CODES}
-extras: compile and weights need 'archspec[torch]', --emit onnx 'archspec[onnx]', explore 'archspec[app]'
+extras: compile and weights need 'archspec[torch]', --emit onnx 'archspec[onnx]', explore 'archspec[app]', lsp 'archspec[lsp]'
 """
 
 

@@ -1,5 +1,6 @@
 """Where things are: archspec's 1-based spans (columns in characters) ↔ LSP's 0-based positions
-(columns in UTF-16 code units), the words under the cursor, and where a line's code ends."""
+(columns in UTF-16 code units unless the client chose another encoding), the words under the cursor,
+and where a line's code ends."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ _WORD = re.compile(r"[A-Za-z_0-9\u0370-\u03ff]")
 
 
 class Lines:
-    """A document's lines, for converting positions and reading words."""
+    """A document's lines, for converting positions and reading words. ``encoding``: what the client
+    counts columns in (``utf-16``, LSP's default; ``utf-8``; ``utf-32``, characters)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, encoding: str = "utf-16") -> None:
         self.lines = [line.rstrip("\r") for line in text.split("\n")]
+        self.encoding = str(encoding)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -27,27 +30,33 @@ class Lines:
 
     # ---- columns ----------------------------------------------------------------------------
 
-    def utf16(self, no: int, col: int) -> int:
-        """The 0-based UTF-16 column of the 1-based character column ``col`` on line ``no``."""
-        prefix = self.line(no)[: max(0, col - 1)]
-        return len(prefix) + (0 if prefix.isascii() else sum(ord(ch) > 0xFFFF for ch in prefix))
+    def _units(self, text: str) -> int:
+        if text.isascii() or self.encoding == "utf-32":
+            return len(text)
+        if self.encoding == "utf-8":
+            return len(text.encode("utf-8", "surrogatepass"))
+        return len(text) + sum(ord(ch) > 0xFFFF for ch in text)
 
-    def char_col(self, no: int, utf16: int) -> int:
-        """The 1-based character column of a 0-based UTF-16 column on line ``no``."""
+    def units(self, no: int, col: int) -> int:
+        """The 0-based column, in the client's units, of the 1-based character column ``col`` of line ``no``."""
+        return self._units(self.line(no)[: max(0, col - 1)])
+
+    def char_col(self, no: int, units: int) -> int:
+        """The 1-based character column of a 0-based column in the client's units on line ``no``."""
         text = self.line(no)
-        if text.isascii():
-            return min(utf16, len(text)) + 1
-        units = 0
+        if text.isascii() or self.encoding == "utf-32":
+            return min(units, len(text)) + 1
+        seen = 0
         for i, ch in enumerate(text):
-            if units >= utf16:
+            if seen >= units:
                 return i + 1
-            units += 2 if ord(ch) > 0xFFFF else 1
+            seen += self._units(ch)
         return len(text) + 1
 
     def position(self, no: int, col: int) -> lsp.Position:
         """The LSP position of line ``no``, column ``col`` (both 1-based, clamped into the text)."""
         no = min(max(1, no), max(1, len(self.lines)))
-        return lsp.Position(line=no - 1, character=self.utf16(no, col))
+        return lsp.Position(line=no - 1, character=self.units(no, col))
 
     def at(self, pos: lsp.Position) -> tuple[int, int]:
         """The 1-based (line, column) of an LSP position."""
