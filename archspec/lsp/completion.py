@@ -14,7 +14,7 @@ from archspec.expr import FUNCTION_DOCS
 from archspec.lsp import blocks, vocab
 from archspec.lsp.positions import Lines, code
 from archspec.lsp.snapshot import Snapshot
-from archspec.ops import COMBINATORS, OPS
+from archspec.ops import COMBINATORS, OPS, OpSchema
 from archspec.scaling import KNOB_DOCS, SETTING_SCHEMAS
 from archspec.transform import SETTINGS
 
@@ -79,7 +79,7 @@ def complete(snap: Snapshot, lines: Lines, pos: lsp.Position) -> list[lsp.Comple
     if ctx.top == "" and ctx.words[:1] == ["stages"] and len(ctx.words) == 1:
         return _blocks(snap)
     if ctx.top in SETTINGS:
-        return _arguments(ctx, ctx.top, snap)
+        return _arguments(ctx, f"{ctx.top}:", snap)
     if ctx.top == "variants":
         if ctx.key is not None:
             return _values("", ctx.key, snap)
@@ -156,7 +156,7 @@ def _arguments(ctx: Context, statement: str, snap: Snapshot) -> list[lsp.Complet
         return _values(statement, "mode", snap)
     s = vocab.schema(statement)
     if s is not None:
-        given = {w.split("=")[0] for w in ctx.words[1:]}
+        given = _given(s, ctx.words[1:])
         out = [_item(k, _K.Property, s.info[k].type, vocab.describe_arg(k, s.info[k]), insert=k + "=") if k in s.info
                else _item(k, _K.Property, insert=k + "=") for k in s.keys if k not in given and k not in s.flags]
         out += [_item(f, _K.EnumMember, "flag", vocab.describe_arg(f, s.info[f]) if f in s.info else "") for f in s.flags]
@@ -166,6 +166,27 @@ def _arguments(ctx: Context, statement: str, snap: Snapshot) -> list[lsp.Complet
         return [_item(p.name, _K.Property, blocks.param(p), f"a parameter of `{blocks.signature(b.bdef)}`", insert=p.name + "=")
                 for p in b.bdef.params]
     return []
+
+
+_SHORT = re.compile(r"[a-z]\d+(\.\d+|x\d+)?")
+
+
+def _given(s: OpSchema, words: list[str]) -> set[str]:
+    """The keys the words already give: ``key=…``, shorthands (``k3``), flags and positional arguments."""
+    out: set[str] = set()
+    positional = iter(s.positional)
+    for w in words:
+        if "=" in w:
+            key: str | None = w.split("=")[0]
+        elif _SHORT.fullmatch(w):
+            key = w[0]
+        elif w in s.flags:
+            key = w
+        else:
+            key = next(positional, None)
+        if key:
+            out.add(s.aliases.get(key, key))
+    return out
 
 
 def _values(statement: str, key: str, snap: Snapshot) -> list[lsp.CompletionItem]:

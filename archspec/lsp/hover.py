@@ -15,7 +15,7 @@ from archspec.lsp.find import Place, locate
 from archspec.lsp.positions import Lines
 from archspec.lsp.snapshot import Snapshot
 from archspec.lsp.text import shape, value
-from archspec.scaling import GREEK, Config, resolve
+from archspec.scaling import GREEK, SETTING_SCHEMAS, Config, resolve
 
 
 def hover(snap: Snapshot, lines: Lines, pos: lsp.Position) -> lsp.Hover | None:
@@ -155,10 +155,10 @@ def knobs_md(cfg: Config) -> str:
 
 def setting_md(snap: Snapshot, s: ir.Setting, arg: ir.Arg | None) -> str:
     """A settings line: what it is, the argument under the cursor, and what the knobs resolve to."""
-    schema = vocab.schema(s.name)
+    schema = SETTING_SCHEMAS.get(s.name)
     out = [f"**{s.name}:** — {vocab.synopsis(schema.doc)[1] or schema.doc}" if schema else f"**{s.name}:**"]
     if arg is not None and arg.key is not None:
-        found = vocab.arg_doc(s.name, arg.key)
+        found = vocab.arg_doc(f"{s.name}:", arg.key)
         if found is not None:
             out += ["", vocab.describe_arg(*found)]
     cfg = snap.config

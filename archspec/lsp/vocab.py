@@ -64,8 +64,11 @@ def values_for(statement: str, key: str) -> dict[str, str]:
 
 
 def schema(statement: str) -> OpSchema | None:
-    """The argument schema of an op, a combinator or a setting (``defaults``, ``round``, …)."""
-    return OPS.get(statement) or COMBINATORS.get(statement) or SETTING_SCHEMAS.get(statement.rstrip(":"))
+    """The argument schema of an op, a combinator or a setting (``defaults:``, ``round:``, …; a setting
+    is named with its colon, as `scale:` the setting is not `scale` the combinator)."""
+    if statement.endswith(":"):
+        return SETTING_SCHEMAS.get(statement[:-1])
+    return OPS.get(statement) or COMBINATORS.get(statement) or SETTING_SCHEMAS.get(statement)
 
 
 def arg_doc(statement: str, key: str) -> tuple[str, ArgDoc] | None:

@@ -12,13 +12,14 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
 SERVER = [sys.executable, "-m", "archspec", "lsp"]
+INITIALIZED: dict[int, lsp.InitializeResult] = {}  # each client's answer to `initialize`
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), scope="module", loop_scope="module")
 async def client(lsp_client: LanguageClient):
     """One server for a test module, initialised as VS Code initialises it."""
-    await lsp_client.initialize_session(lsp.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
-                                                             root_uri=ROOT.as_uri()))
+    INITIALIZED[id(lsp_client)] = await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), root_uri=ROOT.as_uri()))
     yield
     await lsp_client.shutdown_session()
 
