@@ -58,3 +58,10 @@ def test_the_explorer_load_section_is_written_and_replaced(tmp_path: Path) -> No
     write_section(page, markdown(data))
     text = page.read_text()
     assert text.count(BEGIN) == 1 and "| 7 | 10 (1 failed)" in text and text.startswith("# Benchmarks\n\nother sections\n")
+
+
+@pytest.mark.slow
+def test_the_language_server_keystroke_bench_runs() -> None:
+    done = subprocess.run([sys.executable, "-m", "bench.lsp", "--repeat", "2"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert "efficientnet.arch:b7, 2 keystrokes" in done.stdout and "ratio keystroke / check:" in done.stdout
