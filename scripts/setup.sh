@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up archspec in ./.venv: system packages (as root), PyTorch, and archspec with every extra.
 #   bash scripts/setup.sh          # archspec[all]: compile, ONNX, the explorer
-#   bash scripts/setup.sh --test   # plus the test dependencies (pytest, the counting tools, a browser)
+#   bash scripts/setup.sh --test   # plus the test dependencies (pytest, the counting tools, a browser,
+#                                  # and the VS Code extension's npm packages)
 # (A user who only wants the numbers and DOT diagrams needs none of this: `pip install archspec`.)
 # Each step says what it installs and how big it is; a long one says every SETUP_TICK seconds (15)
 # that it is still at it and how big .venv has grown.
@@ -73,6 +74,14 @@ fi
 say "3/4 archspec (editable) with the extras [$extras], up to ~1 GB more:"
 say "      $brings"
 step "installing archspec's extras" .venv/bin/pip install -q --disable-pip-version-check -e ".[$extras]"
+if [ "$test_deps" = 1 ] && [ -f editors/vscode/package-lock.json ]; then
+  if command -v npm >/dev/null 2>&1; then
+    say "      the VS Code extension's npm packages (vsce, vscode-tmgrammar-test, the LSP client; ~40 MB)"
+    step "installing the npm packages" bash scripts/editors.sh
+  else
+    echo "setup: npm is not installed: the VS Code extension's tests (tests/editors) need Node 20 and npm" >&2
+  fi
+fi
 say "4/4 checking the install: import archspec, torch and streamlit"
 .venv/bin/python -c "import archspec, torch, streamlit" # fail loudly if the install did not work
 say "done: .venv holds $(venv_size); archspec $(.venv/bin/archspec --version | cut -d' ' -f2)"
