@@ -180,6 +180,20 @@ async def test_definition_of_blocks_and_variables(client: LanguageClient) -> Non
     assert got == [lsp.Location(uri=uri, range=lsp.Range(start=pos(5, 13), end=pos(5, 14)))]  # the parameter `c`
 
 
+async def test_hover_on_a_block_call_in_a_section(client: LanguageClient) -> None:
+    uri = uri_of("own.arch")  # opened by the test above: `twice width_c` in `stem:`
+    text = await hover_text(client, uri, 10, 4)
+    net = archspec.loads("\n".join(["network own", "input 3x32x32", "let width_c = 16", "", "block twice(c):", "  conv c k3",
+                                    "  conv c k3", "", "stem:", "  twice width_c", ""]))
+    assert text.startswith("**twice** — block `twice(c)`, line 5")
+    assert "resolved: `c=16`" in text
+    assert f"**3×32×32 → 16×32×32** · {exact(net.params, net.macs)}" in text
+    for layer in net.layers:  # the layers the call becomes, each with its numbers
+        assert f"| `{layer.path[len('stem.twice1.'):]}` |" in text and f"| {shape(layer.out)} | {layer.params:,} | {layer.macs:,} |" in text
+    text = await hover_text(client, uri, 5, 8)  # the block's own line: its definition
+    assert text.startswith("**block** `twice(c)` — line 5") and "```arch\nblock twice(c):\n  conv c k3\n  conv c k3\n```" in text
+
+
 async def test_document_symbols(client: LanguageClient) -> None:
     got = await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(text_document=doc(uri_of("resnet50.arch"))))
     assert [s.name for s in got] == ["resnet50", "stem", "stages bottleneck", "head"]
