@@ -111,7 +111,7 @@ def row(snap: Snapshot, a: Anchors, table: ir.Stages, r: ir.Row) -> str:
 
 def section(a: Anchors, part: ir.Section) -> str | None:
     """A section header: the stage's output and totals."""
-    st = next((s for s in a.stages.get(part.span, []) if part.span), None) if part.span else None
+    st = (a.stages.get(part.span) or [None])[0] if part.span else None
     t = a.totals.get(st.name) if st else None
     if st is None or t is None:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ class Doc:
     parsed: Snapshot | None = None  # the newest version that parsed (for completion's blocks and variables)
     ready: asyncio.Future[None] | None = None  # resolved when the newest version's analysis is done
     stale: bool = False  # a request was answered from an older version: ask the client to refresh
-    timings: list[float] = field(default_factory=list)  # ms per analysis, for `archspec/timings`
+    timings: deque[float] = field(default_factory=lambda: deque(maxlen=1000))  # ms per analysis (the last 1,000)
 
 
 class ArchspecServer(LanguageServer):
