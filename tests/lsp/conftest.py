@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
 SERVER = [sys.executable, "-m", "archspec", "lsp"]
 INITIALIZED: dict[int, lsp.InitializeResult] = {}  # each client's answer to `initialize`
+OPENED: dict[int, set[str]] = {}  # the documents each client has opened and left unchanged
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), scope="module", loop_scope="module")
@@ -39,11 +41,25 @@ async def change_doc(client: LanguageClient, uri: str, version: int,
     return await diagnostics_of(client, uri, version)
 
 
-async def diagnostics_of(client: LanguageClient, uri: str, version: int) -> list[lsp.Diagnostic]:
-    while True:
-        params = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        if params.uri == uri and params.version == version:
-            return list(params.diagnostics)
+async def diagnostics_of(client: LanguageClient, uri: str, version: int, timeout: float = 120) -> list[lsp.Diagnostic]:
+    """The diagnostics the server publishes for ``version`` of ``uri`` (a failure, not a hang, if none come)."""
+
+    async def wait() -> list[lsp.Diagnostic]:
+        while True:
+            params = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and params.version == version:
+                return list(params.diagnostics)
+
+    return await asyncio.wait_for(wait(), timeout)
+
+
+async def ensure_open(client: LanguageClient, uri: str, text: str) -> None:
+    """Open a document in this client's server unless a test before (on this worker) did: each test
+    says what it needs, whichever pytest-xdist worker runs it."""
+    opened = OPENED.setdefault(id(client), set())
+    if uri not in opened:
+        await open_doc(client, uri, text)
+        opened.add(uri)
 
 
 def uri_of(name: str) -> str:

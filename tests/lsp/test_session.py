@@ -4,18 +4,22 @@ number is checked against `archspec.load(...)`'s analysis."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
 import archspec
 from archspec.lsp.text import arrow, cost, exact, shape
-from tests.lsp.conftest import INITIALIZED, ROOT, SPECS, change_doc, open_doc, uri_of
+from tests.lsp.conftest import INITIALIZED, ROOT, SPECS, change_doc, ensure_open, open_doc, uri_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 RESNET = (SPECS / "resnet50.arch").read_text()
 LINES = RESNET.split("\n")
+OWN = "\n".join(["network own", "input 3x32x32", "let width_c = 16", "", "block twice(c):", "  conv c k3", "  conv c k3", "",
+                 "stem:", "  twice width_c", ""])
 
 
 def doc(uri: str) -> lsp.TextDocumentIdentifier:
@@ -55,7 +59,8 @@ async def test_the_server_says_what_it_can(client: LanguageClient) -> None:
 
 async def test_open_resnet50_gives_no_diagnostics_and_every_shape(client: LanguageClient) -> None:
     uri = uri_of("resnet50.arch")
-    assert await open_doc(client, uri, RESNET) == []
+    assert await open_doc(client, uri_of("resnet50-open.arch"), RESNET) == []
+    await ensure_open(client, uri, RESNET)
     net = archspec.load(SPECS / "resnet50.arch")
     got = await hints(client, uri)
     stages = {s.name: s for s in net.stages}
@@ -88,6 +93,7 @@ async def test_open_resnet50_gives_no_diagnostics_and_every_shape(client: Langua
 
 async def test_hover_on_a_stage_row_an_op_and_a_block(client: LanguageClient) -> None:
     uri = uri_of("resnet50.arch")
+    await ensure_open(client, uri, RESNET)
     net = archspec.load(SPECS / "resnet50.arch")
     s2 = next(s for s in net.stages if s.name == "stage2")
     text = await hover_text(client, uri, line_of("  128 x4 s2"), 3)
@@ -137,9 +143,10 @@ async def test_completion(client: LanguageClient) -> None:
     uri = uri_of("typing.arch")
     text = "network typing\ninput 3x32x32\n\nstem:\n  conv 16 k3\n"
     await open_doc(client, uri, text)
+    versions = itertools.count(2)
 
     async def labels(typed: str, line: int = 6) -> list[str]:
-        await change_doc(client, uri, 100 + len(typed), [lsp.TextDocumentContentChangeWholeDocument(text=text + typed + "\n")])
+        await change_doc(client, uri, next(versions), [lsp.TextDocumentContentChangeWholeDocument(text=text + typed + "\n")])
         got = await client.text_document_completion_async(lsp.CompletionParams(
             text_document=doc(uri), position=pos(line, len(typed) + 1)))
         return [i.label for i in (got.items if isinstance(got, lsp.CompletionList) else got or [])]
@@ -161,6 +168,7 @@ async def test_completion(client: LanguageClient) -> None:
 
 async def test_definition_of_blocks_and_variables(client: LanguageClient) -> None:
     uri = uri_of("resnet50.arch")
+    await ensure_open(client, uri, RESNET)
     line = line_of("stages bottleneck(expansion=4):  # width  repeats  stride")
     got = await client.text_document_definition_async(lsp.DefinitionParams(text_document=doc(uri), position=pos(line, 10)))
     assert isinstance(got, list) and len(got) == 1
@@ -168,10 +176,8 @@ async def test_definition_of_blocks_and_variables(client: LanguageClient) -> Non
     at = next(i for i, t in enumerate(prelude, 1) if t.startswith("block bottleneck("))
     assert got[0].uri == (ROOT / "archspec" / "prelude.arch").as_uri()
     assert got[0].range == lsp.Range(start=pos(at, 7), end=pos(at, 17))
-    own = "\n".join(["network own", "input 3x32x32", "let width_c = 16", "", "block twice(c):", "  conv c k3",
-                     "  conv c k3", "", "stem:", "  twice width_c", ""])
     uri = uri_of("own.arch")
-    assert await open_doc(client, uri, own) == []
+    await ensure_open(client, uri, OWN)
     got = await client.text_document_definition_async(lsp.DefinitionParams(text_document=doc(uri), position=pos(10, 4)))
     assert got == [lsp.Location(uri=uri, range=lsp.Range(start=pos(5, 7), end=pos(5, 12)))]
     got = await client.text_document_definition_async(lsp.DefinitionParams(text_document=doc(uri), position=pos(10, 10)))
@@ -181,10 +187,10 @@ async def test_definition_of_blocks_and_variables(client: LanguageClient) -> Non
 
 
 async def test_hover_on_a_block_call_in_a_section(client: LanguageClient) -> None:
-    uri = uri_of("own.arch")  # opened by the test above: `twice width_c` in `stem:`
+    uri = uri_of("own.arch")  # `twice width_c` in `stem:`
+    await ensure_open(client, uri, OWN)
     text = await hover_text(client, uri, 10, 4)
-    net = archspec.loads("\n".join(["network own", "input 3x32x32", "let width_c = 16", "", "block twice(c):", "  conv c k3",
-                                    "  conv c k3", "", "stem:", "  twice width_c", ""]))
+    net = archspec.loads(OWN)
     assert text.startswith("**twice** — block `twice(c)`, line 5")
     assert "resolved: `c=16`" in text
     assert f"**3×32×32 → 16×32×32** · {exact(net.params, net.macs)}" in text
@@ -195,6 +201,8 @@ async def test_hover_on_a_block_call_in_a_section(client: LanguageClient) -> Non
 
 
 async def test_document_symbols(client: LanguageClient) -> None:
+    await ensure_open(client, uri_of("resnet50.arch"), RESNET)
+    await ensure_open(client, uri_of("own.arch"), OWN)
     got = await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(text_document=doc(uri_of("resnet50.arch"))))
     assert [s.name for s in got] == ["resnet50", "stem", "stages bottleneck", "head"]
     net = archspec.load(SPECS / "resnet50.arch")
@@ -220,13 +228,15 @@ async def test_formatting_is_archspec_fmt(client: LanguageClient) -> None:
         text_document=doc(uri), options=lsp.FormattingOptions(tab_size=2, insert_spaces=True)))
     assert got is not None and len(got) == 1
     assert got[0].new_text == fmt(messy) and got[0].range == lsp.Range(start=pos(1, 1), end=pos(6, 1))
+    await ensure_open(client, uri_of("resnet50.arch"), RESNET)
     got = await client.text_document_formatting_async(lsp.DocumentFormattingParams(
         text_document=doc(uri_of("resnet50.arch")), options=lsp.FormattingOptions(tab_size=2, insert_spaces=True)))
     assert got is not None and not got  # the zoo is canonical already: no edit
 
 
 async def test_typing_a_typo_and_fixing_it(client: LanguageClient) -> None:
-    uri = uri_of("resnet50.arch")
+    uri = uri_of("typo.arch")
+    assert await open_doc(client, uri, RESNET) == []
     line = line_of("  conv 64 k7 s2")
     # `act=rleu` typed at the end of the stem conv: an incremental change
     at = lsp.Range(start=pos(line, 16), end=pos(line, 16))
