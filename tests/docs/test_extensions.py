@@ -183,3 +183,23 @@ def test_a_missing_extra_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch) 
         assert "\n" not in str(exc.value) and str(exc.value).endswith("pip install 'archspec[docs]'")
     assert hint_for(ModuleNotFoundError("no", name="mkdocs")) == \
         "archspec: this command needs mkdocs, which is not installed: pip install 'archspec[docs]'"
+
+
+def test_archspec_page(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from archspec import extras
+    from archspec.cli import main
+
+    (tmp_path / "tiny.arch").write_text(TINY)
+    page = tmp_path / "notes.md"
+    page.write_text("# Notes <1>\n\n```archspec table\ntiny.arch\n```\n\n```archspec\nnetwork x\ninput 3x8x8\nstem:\n  conv 4 k3 act=rleu\n```\n")
+    assert main(["page", str(page)]) == 2
+    out = capsys.readouterr()
+    assert out.err.strip() == f"{page}:11: archspec: unknown activation `rleu` (hint: did you mean `relu`?)"
+    html = (tmp_path / "notes.html").read_text()
+    assert "<title>Notes &lt;1&gt;</title>" in html and html.count("<svg") == 1 and "archspec-table" in html
+    page.write_text("# Notes\n\n```archspec level=stage\ntiny.arch\n```\n")
+    assert main(["page", str(page), "-o", str(tmp_path / "o.html")]) == 0 and (tmp_path / "o.html").is_file()
+    monkeypatch.setattr(extras, "installed", lambda module: module != "markdown")
+    assert main(["page", str(page)]) == 2
+    assert capsys.readouterr().err == ("archspec: archspec page needs markdown, which is not installed: "
+                                       "pip install 'archspec[docs]'\n")
