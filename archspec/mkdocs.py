@@ -1,7 +1,8 @@
 """The MkDocs plugin ``archspec`` (``plugins: [archspec]`` in ``mkdocs.yml``): turns on the Markdown
 extension ``archspec.markdown`` (```` ```archspec ```` blocks drawn into the page) and tells it which
 page it is converting, so a bad spec's warning reads ``docs/page.md:12: archspec: …`` and spec paths
-are found beside the page, then beside ``mkdocs.yml``.
+are found beside the page, then beside ``mkdocs.yml``. With ``gallery: FOLDER`` it adds a page per zoo
+model under FOLDER (``archspec.sitegallery``), drawn when the site is built.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from archspec.extras import require
 
 require("the MkDocs plugin archspec", "mkdocs", "markdown", extra="docs")
 
+from mkdocs.config import config_options  # noqa: E402
 from mkdocs.plugins import BasePlugin  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
 
 from archspec.markdown import PAGE, Page  # noqa: E402
 
@@ -22,7 +25,10 @@ EXTENSION = "archspec.markdown"
 
 
 class ArchspecPlugin(BasePlugin):  # type: ignore[type-arg]
-    """Adds the extension; names the page (and its front matter's length) for each conversion."""
+    """Adds the extension; names the page (and its front matter's length) for each conversion; adds the
+    zoo gallery's pages when ``gallery`` names a folder."""
+
+    config_scheme = (("gallery", config_options.Type(str, default="")),)
 
     def on_config(self, config: Any) -> Any:
         if EXTENSION not in config.markdown_extensions:
@@ -31,6 +37,15 @@ class ArchspecPlugin(BasePlugin):  # type: ignore[type-arg]
         config.mdx_configs.setdefault(EXTENSION, {}).setdefault("base_dirs", [root])
         self.root = root
         return config
+
+    def on_files(self, files: Any, config: Any) -> Any:
+        folder = self.config["gallery"].strip("/")
+        if folder:
+            from archspec.sitegallery import pages
+
+            for name, text in pages().items():
+                files.append(File.generated(config, f"{folder}/{name}", content=text))
+        return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         raw = page.file.content_string
