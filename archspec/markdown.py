@@ -38,6 +38,7 @@ from archspec import embed  # noqa: E402
 
 # Under "mkdocs." so that `mkdocs build --strict` counts the warnings and stops.
 logger = logging.getLogger("mkdocs.plugins.archspec")
+ANY_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*archspec(?:[ \t]+(?P<args>.*))?$")
 
 
@@ -83,17 +84,20 @@ class ArchspecPreprocessor(Preprocessor):
         out: list[str] = []
         i = 0
         while i < len(lines):
-            m = OPEN.match(lines[i])
+            m = OPEN.match(lines[i]) or ANY_FENCE.match(lines[i])
             if not m:
                 out.append(lines[i])
                 i += 1
                 continue
-            fence, indent = m.group("fence"), len(m.group("indent"))
+            fence = m.group("fence")
             end = i + 1
             while end < len(lines) and not re.fullmatch(rf" {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*", lines[end]):
                 end += 1
-            body = "\n".join(_dedent(line, indent) for line in lines[i + 1:end])
-            out += ["", self.md.htmlStash.store(self.block(body, m.group("args"), i + 1)), ""]
+            if m.re is ANY_FENCE:  # another language's block (an archspec example inside one is text): as it is
+                out += lines[i:end + 1]
+            else:
+                body = "\n".join(_dedent(line, len(m.group("indent"))) for line in lines[i + 1:end])
+                out += ["", self.md.htmlStash.store(self.block(body, m.group("args"), i + 1)), ""]
             i = end + 1
         return out
 

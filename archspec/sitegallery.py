@@ -41,8 +41,9 @@ def index_page(rows: list[tuple[str, str, Any]]) -> str:
         "| model | spec | input | params | MACs | output |",
         "|---|---|---|--:|--:|---|",
     ]
-    lines += [f"| [{name}]({name}.md) | `{spec}` | {shape(net.input)} | {net.params:,} | {count(net.macs)} | {shape(net.output)} |"
-              for name, spec, net in rows]
+    for name, spec, net in rows:
+        lines.append(f"| [{name}]({name}.md) | `{spec}` | {shape(net.input)} | {net.params:,} | {count(net.macs)} | "
+                     f"{shape(net.output)} |")
     return "\n".join([*lines, "", f"{MACS_NOTE} (the papers' “FLOPs”).", ""])
 
 

@@ -143,6 +143,9 @@ def test_markdown_alone() -> None:
     html = markdown.markdown("Text\n\n```archspec table diagram=no\n" + TINY + "```\n\nmore", extensions=["archspec.markdown"])
     assert html.startswith("<p>Text</p>") and 'class="archspec-table"' in html and html.endswith("<p>more</p>")
     assert "<svg" not in html
+    nested = "````\n```archspec\nresnet18\n```\n````\n\n~~~\n```archspec\n~~~\n"  # examples inside other blocks stay text
+    html = markdown.markdown(nested, extensions=["archspec.markdown", "fenced_code"])
+    assert "archspec-" not in html and html.count("```archspec") == 2
 
 
 def test_options_and_references(tmp_path: Path) -> None:
