@@ -6,12 +6,13 @@ Options, the same words in both: ``level`` (stage, block, layer), ``direction`` 
 ``set`` (knobs, ``alpha=0.5 rho=0.8``), ``variant``, ``table`` (``auto``, ``resnet`` or ``tcns``: add
 the stage table), ``diagram`` (``no``: the table alone) and ``prefix`` (put before every id of the
 SVG, for two diagrams of one network on a page). Fragments are cached by content: the spec's text,
-the options, and the versions of archspec and Graphviz.
+the options, the version of Graphviz and archspec's own files.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import subprocess
 from dataclasses import dataclass
@@ -113,6 +114,16 @@ def source(spec: str, bases: tuple[Path, ...] = ()) -> tuple[str, str, str | Non
 
 
 @functools.cache
+def _code_stamp() -> str:
+    """What the drawing is made by: archspec's files (path, size, time), so that a changed prelude or
+    backend in a checkout never reads a stale drawing (a release's version alone would not say)."""
+    root = Path(__file__).parent
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".arch", ".lark"))
+    stats = [(p.relative_to(root).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    return hashlib.sha256(repr(stats).encode()).hexdigest()
+
+
+@functools.cache
 def _dot_version() -> str:
     try:
         return subprocess.run(["dot", "-V"], capture_output=True, text=True, timeout=30).stderr.strip()
@@ -123,7 +134,7 @@ def _dot_version() -> str:
 def render(text: str, opts: Options, file: str = "<spec>", variant: str | None = None) -> str:
     """The HTML fragment for spec ``text`` (``file`` names it in errors); cached by content."""
     variant = opts.variant or variant
-    name = cache.key("embed", text, file, repr(opts), variant or "", _dot_version())
+    name = cache.key("embed", text, file, repr(opts), variant or "", _dot_version(), _code_stamp())
     if name in _MEMO:
         return _MEMO[name]
     found = cache.load(name)
