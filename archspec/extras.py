@@ -18,6 +18,10 @@ EXTRA_OF = {
     "streamlit": "app",
     "altair": "app",
     "pandas": "app",
+    "sphinx": "docs",
+    "docutils": "docs",
+    "markdown": "docs",
+    "mkdocs": "docs",
     "pygls": "lsp",
     "lsprotocol": "lsp",
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up archspec in ./.venv: system packages (as root), PyTorch, and archspec with every extra.
-#   bash scripts/setup.sh          # archspec[all]: compile, ONNX, the explorer
+#   bash scripts/setup.sh          # archspec[all]: compile, ONNX, the explorer, the docs extensions
 #   bash scripts/setup.sh --test   # plus the test dependencies (pytest, the counting tools, a browser,
 #                                  # and the VS Code extension's npm packages)
 # (A user who only wants the numbers and DOT diagrams needs none of this: `pip install archspec`.)
@@ -67,9 +67,9 @@ say "2/4 PyTorch 2.14.1 + torchvision 0.29.1 with pip (~5.5 GB installed with th
 say "      a minute or two the first time, seconds when they are already installed)"
 step "installing PyTorch" .venv/bin/pip install -q --disable-pip-version-check torch==2.14.1 torchvision==0.29.1
 if [ "$test_deps" = 1 ]; then
-  brings="ONNX + onnxruntime, Streamlit (pandas, altair); pytest, Playwright, fvcore, torchinfo, ptflops, thop, calflops, timm, scikit-learn"
+  brings="ONNX + onnxruntime, Streamlit (pandas, altair), Sphinx + MkDocs, pygls; pytest, Playwright, pytest-lsp, fvcore, torchinfo, ptflops, thop, calflops, timm, scikit-learn"
 else
-  brings="ONNX + onnxruntime, Streamlit (pandas, altair)"
+  brings="ONNX + onnxruntime, Streamlit (pandas, altair), Sphinx + MkDocs, pygls"
 fi
 say "3/4 archspec (editable) with the extras [$extras], up to ~1 GB more:"
 say "      $brings"

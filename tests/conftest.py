@@ -68,18 +68,25 @@ def spec(body: str, input: str = "3x32x32", name: str = "t") -> str:
 
 # Variants whose structure differs from their file's first one (SE in RegNetY, BatchNorm in VGG-BN).
 STRUCTURAL_VARIANTS = ("regnet_y_400mf", "vgg11_bn")
+# Spec files whose model repeats another file's structure (the same blocks of the same layers) with
+# other depths and widths; tests/specs/test_zoo.py checks that each does.
+SAME_STRUCTURE = {"resnet34": "resnet18", "resnet101": "resnet50", "resnet152": "resnet50", "wide_resnet50_2": "resnet50"}
 
 
 def zoo_families() -> list[str]:
     """One model per zoo spec file (its first variant, the smallest) and the variants whose structure
-    differs: what the tests of backend mechanics (ONNX, TorchScript, training, every tool's count, …) run
-    on. A family's other variants differ in numbers only, and those are checked model by model against
-    the reference (tests/specs). Read from the file names and variant lists: no model is loaded."""
+    differs, less the files that repeat another's structure (``SAME_STRUCTURE``): what the tests of
+    backend mechanics (ONNX, TorchScript, training, every tool's count, …) run on. The others differ in
+    numbers only, and those are checked model by model against the reference (tests/specs). Read from
+    the file names and variant lists: no model is loaded."""
     from archspec import zoo
 
     seen: set[str] = set()
     out: list[str] = []
     for e in zoo.entries():
+        if e.name in SAME_STRUCTURE:
+            seen.add(e.spec)  # its file's other variants are its family
+            continue
         if e.spec not in seen or e.name in STRUCTURAL_VARIANTS:
             seen.add(e.spec)
             out.append(e.name)

@@ -155,6 +155,7 @@ def test_the_torch_free_commands_work(built: Built) -> None:
     (["compile", "resnet50", "--emit", "onnx"], "torch"),
     (["weights", "import", "resnet18", "--from", "torchvision:resnet18", "-o", "w.pt"], "torch"),
     (["explore"], "app"),
+    (["page", "notes.md"], "docs"),
     (["lsp"], "lsp"),
 ])
 def test_a_missing_extra_is_one_line_and_exit_2(built: Built, args: list[str], extra: str) -> None:

