@@ -32,7 +32,9 @@ class Unit:
 
 def units(g: Graph) -> Unit:
     """The unit tree: containers from layer paths, items in data-flow order."""
-    modules = [n for n in g.nodes if n.defn.module]  # the others are wiring in forward(): +, *, cat
+    # Layers, and parameters held by function ops (layer scale's γ), are registered at their paths; the
+    # other nodes are wiring in forward(): +, *, cat.
+    modules = [n for n in g.nodes if n.defn.module or n.defn.parameter(n.attrs) is not None]
     containers = {""}
     for n in modules:
         parts = n.name.split(".")

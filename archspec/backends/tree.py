@@ -1,0 +1,113 @@
+"""The torch module tree: the classes of ``backends.classes`` made real, and their instances filled.
+
+Each class is an ``nn.Module`` subclass named after its kind (``Bottleneck``, ``ResNet50``) whose
+``forward`` is generated Python, compiled once per distinct source and kept in ``linecache`` (as
+``torch.fx`` keeps its generated code), so tracebacks, ``inspect.getsource`` and TorchScript read it.
+A forward calls its parts as attributes (``self.conv1(x)``, ``self.shortcut(x)``): assign a new part
+and the forward runs it. Instances pickle and deep-copy by their class's source.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import linecache
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from archspec.backends import layers
+from archspec.backends.classes import Plan
+from archspec.backends.modtree import Unit
+from archspec.backends.steps import seg
+from archspec.graph import Node
+
+_CLASSES: dict[tuple[str, str, str], type[Generated]] = {}
+_COUNT = itertools.count()
+# What generated forwards may name: torch, and archspec's own layers and functions (the generated
+# source file copies those in).
+_NAMESPACE: dict[str, Any] = {"torch": torch, "nn": nn, "F": F} | {
+    k: v for k, v in vars(layers).items() if not k.startswith("_") and (inspect.isfunction(v) or inspect.isclass(v))
+    and getattr(v, "__module__", "") == layers.__name__}
+
+
+class Generated(nn.Module):
+    """A class of a compiled network (its ``forward`` generated from the layer graph)."""
+
+    _source: str = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        cls = type(self)
+        return _rebuild, (cls.__name__, cls.__doc__, cls._source, self.__dict__)
+
+
+def _rebuild(name: str, doc: str, source: str, state: dict[str, Any]) -> Generated:
+    obj = klass(name, doc, source).__new__(klass(name, doc, source))
+    obj.__dict__.update(state)
+    return obj
+
+
+def forward_source(lines: list[str], returns: str = "torch.Tensor") -> str:
+    """A ``forward`` method's source from its body's lines."""
+    body = "".join(f"    {line}\n" for line in lines)
+    return f"def forward(self, x: torch.Tensor) -> {returns}:\n{body}"
+
+
+def klass(name: str, doc: str, source: str) -> type[Generated]:
+    """The class ``name`` whose forward is ``source``; one class object per distinct source."""
+    key = (name, doc, source)
+    cls = _CLASSES.get(key)
+    if cls is None:
+        filename = f"<archspec {name} #{next(_COUNT)}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        namespace = dict(_NAMESPACE)
+        exec(compile(source, filename, "exec"), namespace)  # our own generated code, never text from a spec
+        cls = type(name, (Generated,), {"forward": namespace["forward"], "__doc__": doc, "__module__": __name__,
+                                        "__qualname__": name, "_source": source})
+        _CLASSES[key] = cls
+    return cls
+
+
+def assemble(p: Plan, inplace: frozenset[int], fills: dict[str, float]) -> nn.Module:
+    """The module tree of a plan, every layer on the meta device (``init.materialize`` allocates them).
+    ``inplace``: the activations that overwrite their input; ``fills`` gets each parameter a function op
+    holds (layer scale's γ), by path, with its starting value."""
+    firsts: dict[str, int] = {}
+
+    def first(it: Node | Unit) -> int:  # the first layer registered under an item: the order of registration
+        if isinstance(it, Node):
+            return it.id
+        if it.path not in firsts:
+            firsts[it.path] = min(first(k) for k in it.items if not isinstance(k, Node) or _registers(k))
+        return firsts[it.path]
+
+    def make(u: Unit, path: str) -> nn.Module:
+        kind = p.kinds.get(u.path)
+        mod: nn.Module = nn.Sequential() if kind is None else klass(kind.name, kind.doc, forward_source(kind.forward))()
+        for it in sorted((k for k in u.items if not isinstance(k, Node) or _registers(k)), key=first):
+            name = seg(it)
+            full = f"{path}.{name}" if path else name
+            if isinstance(it, Unit):
+                mod.add_module(name, make(it, full))
+            elif it.defn.module:
+                mod.add_module(name, it.defn.torch_module(it.attrs, device="meta", inplace=it.id in inplace))
+            else:
+                shape, start = it.defn.parameter(it.attrs)  # type: ignore[misc]
+                mod.register_parameter(name, nn.Parameter(torch.empty(shape, device="meta")))
+                fills[full] = start
+        if kind is not None:
+            for k, v in kind.instance(u).items():
+                setattr(mod, k, v)
+        return mod
+
+    return make(p.root, "")
+
+
+def _registers(n: Node) -> bool:
+    """A layer, or a parameter a function op holds: registered at the node's path."""
+    return n.defn.module or n.defn.parameter(n.attrs) is not None
