@@ -97,6 +97,8 @@ def _forward(k: Kind, g: Graph) -> None:
                 want = f"{s.seg}_after_{k.steps[i - 1].step.seg}" if i else f"{s.seg}_first"
             k.flags[m.present] = _free(want, taken)
         guards[m.name] = f"self.{k.flags[m.present]}"
+        if (not s.call or s.held) and owners[s.seg] != everywhere:  # TorchScript compiles no call of a None
+            guards[m.name] = f"{self_ref(s.seg)} is not None and {guards[m.name]}"
     for m in k.steps:
         n0 = m.step.node
         if not m.step.call or n0 is None:
