@@ -204,7 +204,8 @@ def _shortcuts(g: Graph, scopes: dict[str, Scope], us: list[Unit]) -> list[str]:
             kind = g.scopes[c].info.get("shortcut") if g.scopes[c].kind == "residual" else None
             if kind and kind not in found:
                 found.append(kind)
-    return found
+    order = ["identity", "projection", "zeropad", "none"]
+    return sorted(found, key=lambda k: order.index(k) if k in order else len(order))
 
 
 def plan(g: Graph, taps: tuple[int, ...] = ()) -> Plan:

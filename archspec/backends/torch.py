@@ -98,7 +98,7 @@ def check_device(device: str | torch.device | None) -> torch.device | None:
         raise DeviceError(f"`{device}` is not a device ({exc})", hint="use `cpu`, `cuda`, `cuda:1`, `mps` or `auto`") from None
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise DeviceError(f"device `{device}` asked for, but CUDA is not available on this machine",
-                          hint="use device=\"cpu\" (or \"auto\": CUDA where there is a GPU, else the CPU)")
+                          hint="use the CPU (`device=\"cpu\"`, `--device cpu`), or `auto`: CUDA where there is a GPU")
     if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
         raise DeviceError(f"device `{device}` asked for, but this machine has {torch.cuda.device_count()} CUDA device(s)")
     if dev.type == "mps" and not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
