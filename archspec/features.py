@@ -8,6 +8,7 @@ says: the module, its channels and its reduction (input size over the map's). No
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -83,9 +84,18 @@ def taps(g: Graph, paths: Sequence[str] | str) -> list[Tap]:
             hint = did_you_mean(name, list(known)) or f"the network's parts are {', '.join(top)}"
             raise FeatureError(f"no part of `{g.name}` is named `{name}`", hint=hint)
         shape = shapes[known[name]]
-        reduction = g.input[1] // shape[1] if len(shape) == 3 and shape[1] and g.input[1] % shape[1] == 0 else None
-        out.append(Tap(name, known[name], shape, reduction))
+        out.append(Tap(name, known[name], shape, _reduction(g.input[1], shape)))
     return out
+
+
+def _reduction(size: int, shape: tuple[int, ...]) -> int | None:
+    """Input size over the map's; where they do not divide (ceil-mode and unpadded pools), the nearest power
+    of two, as timm states it (Inception v3's 299 → 35 is 8). None for a map that is no C×H×W."""
+    if len(shape) != 3 or shape[1] < 1:
+        return None
+    if size % shape[1] == 0:
+        return size // shape[1]
+    return 2 ** round(math.log2(size / shape[1]))
 
 
 def info(found: list[Tap]) -> FeatureInfo:

@@ -151,7 +151,14 @@ def test_zoo_features(name: str) -> None:
     assert all(torch.equal(f, seen[t]) for f, t in zip(maps, taps, strict=True))
     info = net.features(taps)
     assert fm.feature_info == info and info.channels() == [stages[t][0] for t in taps]
-    assert info.reduction() == [net.input[1] // stages[t][1] for t in taps]
+    reductions = info.reduction()
+    assert all(isinstance(r, int) and r >= 1 for r in reductions) and reductions == sorted(reductions)
+
+
+@pytest.mark.parametrize(("name", "reductions"), [("resnet50", [8, 16, 32]), ("inception_v3", [8, 16, 32]),
+                                                  ("efficientnet_b0", [4, 8, 16])])
+def test_reductions_are_timms(name: str, reductions: list[int]) -> None:
+    assert archspec.load(name).features(_taps(archspec.load(name))).reduction() == reductions
 
 
 def test_features_at_inner_paths_export_and_script() -> None:
