@@ -125,16 +125,17 @@ def _free(name: str, taken: set[str]) -> str:
     return name
 
 
-def expr(s: Step, slots: dict[tuple[str, str], str], helpers: set[str], owner: str = "self") -> Callable[[list[str]], str]:
-    """The expression of a step, given its arguments' variables."""
+def expr(s: Step, slots: dict[tuple[str, str], str], helpers: set[str], owner: str = "self",
+         index: bool = False) -> Callable[[list[str]], str]:
+    """The expression of a step, given its arguments' variables (``index``: the owner is a Sequential)."""
     if not s.call:
-        return lambda args: f"{attr(owner, s.seg)}({args[0]})"
+        return lambda args: f"{attr(owner, s.seg, index)}({args[0]})"
     n = s.node
     assert n is not None
     helpers.update(n.defn.python_helpers)
     sym = {fld: f"self.{a}" for (name, fld), a in slots.items() if name == s.seg}
     attrs = n.attrs._replace(**sym) if sym else n.attrs
-    held = [attr(owner, s.seg)] if s.held else []
+    held = [attr(owner, s.seg, index)] if s.held else []
     return lambda args: n.defn.python(attrs, [*args, *held])
 
 

@@ -37,6 +37,8 @@ def forward_lines(p: Plan, found: list[Tap]) -> tuple[list[str], set[str]]:
     used: set[str] = set()
     helpers: set[str] = set()
 
+    sequentials = {path for path in p.variants if path not in p.kinds}
+
     def write(u: Unit, owner: str, inp: str) -> str:
         local = {INPUT: inp}
         v = p.variants[u.path]
@@ -47,12 +49,12 @@ def forward_lines(p: Plan, found: list[Tap]) -> tuple[list[str], set[str]]:
             if owner == "self":
                 used.add(st.seg)
             if st.unit is not None and (made(st.unit) - {st.unit.out}) & left:
-                local[st.seg] = write(st.unit, attr(owner, st.seg), ins[0])
+                local[st.seg] = write(st.unit, attr(owner, st.seg, index=u.path in sequentials), ins[0])
                 value = st.unit.out
             else:
                 value = st.node.id if st.node is not None else st.unit.out  # type: ignore[union-attr]
                 name = st.node.name if st.node is not None else st.unit.path  # type: ignore[union-attr]
-                e = Emit(name, ins, expr(st, {}, helpers, owner), "", iop(st, st.first))
+                e = Emit(name, ins, expr(st, {}, helpers, owner, index=u.path in sequentials), "", iop(st, st.first))
                 if st.first not in (None, 0):
                     e.inputs = (ins[st.first], *(i for j, i in enumerate(ins) if j != st.first))  # type: ignore[index]
                 lines.append(e)

@@ -34,7 +34,7 @@ def units(g: Graph) -> Unit:
     """The unit tree: containers from layer paths, items in data-flow order."""
     # Layers, and parameters held by function ops (layer scale's γ), are registered at their paths; the
     # other nodes are wiring in forward(): +, *, cat.
-    modules = [n for n in g.nodes if n.defn.module or n.defn.parameter(n.attrs) is not None]
+    modules = [n for n in g.nodes if registers(n)]
     containers = {""}
     for n in modules:
         parts = n.name.split(".")
@@ -86,3 +86,19 @@ def units(g: Graph) -> Unit:
             prev = it.id if isinstance(it, Node) else it.out
         u.chain = chain and prev == u.out and bool(c)
     return units[""]
+
+
+def registers(n: Node) -> bool:
+    """A layer, or a parameter a function op holds (layer scale's γ): registered at the node's path."""
+    return n.defn.module or n.defn.parameter(n.attrs) is not None
+
+
+def registered(u: Unit) -> list[Node | Unit]:
+    """A unit's layers, held parameters and sub-units in the order they are registered (the order of the
+    first layer under each, as the state_dict lists them)."""
+    def first(it: Node | Unit) -> int:
+        if isinstance(it, Node):
+            return it.id
+        return min(first(k) for k in it.items if not isinstance(k, Node) or registers(k))
+
+    return sorted((k for k in u.items if not isinstance(k, Node) or registers(k)), key=first)

@@ -33,9 +33,10 @@ def seg(item: Node | Unit) -> str:
     return target(item.name).rsplit(".", 1)[-1]
 
 
-def attr(owner: str, name: str) -> str:
-    """Python for the attribute ``name`` of ``owner``: ``self.conv1``, ``self.stage1[0]``, ``getattr(self, "x-1")``."""
-    if name.isdigit():
+def attr(owner: str, name: str, index: bool = False) -> str:
+    """Python for the attribute ``name`` of ``owner``: ``self.conv1``, ``getattr(self, "0")``; with ``index``
+    (the owner is an ``nn.Sequential``) a numbered part as ``self.stage1[0]``."""
+    if index and name.isdigit():
         return f"{owner}[{name}]"
     return f"{owner}.{name}" if name.isidentifier() and not keyword.iskeyword(name) else f"getattr({owner}, {name!r})"
 

@@ -20,9 +20,8 @@ from torch import nn
 
 from archspec.backends import layers
 from archspec.backends.classes import Plan
-from archspec.backends.modtree import Unit
+from archspec.backends.modtree import Unit, registered
 from archspec.backends.steps import seg
-from archspec.graph import Node
 
 _CLASSES: dict[tuple[str, str, str], type[Generated]] = {}
 _COUNT = itertools.count()
@@ -47,7 +46,8 @@ class Generated(nn.Module):
 
 
 def _rebuild(name: str, doc: str, source: str, state: dict[str, Any]) -> Generated:
-    obj = klass(name, doc, source).__new__(klass(name, doc, source))
+    cls = klass(name, doc, source)
+    obj = cls.__new__(cls)
     obj.__dict__.update(state)
     return obj
 
@@ -77,19 +77,10 @@ def assemble(p: Plan, inplace: frozenset[int], fills: dict[str, float]) -> nn.Mo
     """The module tree of a plan, every layer on the meta device (``init.materialize`` allocates them).
     ``inplace``: the activations that overwrite their input; ``fills`` gets each parameter a function op
     holds (layer scale's γ), by path, with its starting value."""
-    firsts: dict[str, int] = {}
-
-    def first(it: Node | Unit) -> int:  # the first layer registered under an item: the order of registration
-        if isinstance(it, Node):
-            return it.id
-        if it.path not in firsts:
-            firsts[it.path] = min(first(k) for k in it.items if not isinstance(k, Node) or _registers(k))
-        return firsts[it.path]
-
     def make(u: Unit, path: str) -> nn.Module:
         kind = p.kinds.get(u.path)
         mod: nn.Module = nn.Sequential() if kind is None else klass(kind.name, kind.doc, forward_source(kind.forward))()
-        for it in sorted((k for k in u.items if not isinstance(k, Node) or _registers(k)), key=first):
+        for it in registered(u):
             name = seg(it)
             full = f"{path}.{name}" if path else name
             if isinstance(it, Unit):
@@ -106,8 +97,3 @@ def assemble(p: Plan, inplace: frozenset[int], fills: dict[str, float]) -> nn.Mo
         return mod
 
     return make(p.root, "")
-
-
-def _registers(n: Node) -> bool:
-    """A layer, or a parameter a function op holds: registered at the node's path."""
-    return n.defn.module or n.defn.parameter(n.attrs) is not None
