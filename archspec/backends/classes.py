@@ -189,7 +189,8 @@ def doc(g: Graph, scopes: dict[str, Scope], u: Unit, kinds: list[str]) -> str:
     if not u.path:
         return f"The `{g.name}` network."
     if s is not None and s.kind == "block":
-        extra = f" ({' or '.join(kinds)} shortcut)" if kinds else ""
+        words = {"zeropad": "zero-padding", "none": "no"}
+        extra = f" ({' or '.join(words.get(k, k) for k in kinds)} shortcut)" if kinds else ""
         return f"The `{s.label}` block{extra}."
     if s is None:
         parent = scopes.get(u.path.rsplit(".", 1)[0])

@@ -82,6 +82,7 @@ class PyClass:
     places: list[Place] = field(default_factory=list)
     texts: dict[int, str] = field(default_factory=dict)  # id(hole) → its source in __init__
     extra: list[str] = field(default_factory=list)  # flags and numbers the forward reads
+    kept: list[Hole] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -140,6 +141,7 @@ class PyClass:
         """The source of a hole: an argument (found or new), or an expression of one."""
         if id(h) in self.texts:
             return self.texts[id(h)]
+        self.kept.append(h)  # its id keys `texts`: it must outlive the class's building
         col = h.values
         found = None
         if h.what in ("num", "value"):

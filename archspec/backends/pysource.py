@@ -175,7 +175,47 @@ class _Writer:
         lines += [f"        {line}" for line in c.extra]
         lines += ["", "    def forward(self, x: torch.Tensor) -> torch.Tensor:"]
         lines += [f"        {line}" for line in c.kind.forward]
-        return "\n".join(lines)
+        return "\n".join(w for line in "\n".join(lines).split("\n") for w in wrap(line))
+
+
+def wrap(line: str, limit: int = 120) -> list[str]:
+    """A long line of generated code broken after commas inside its outermost brackets that cross ``limit``,
+    each continuation aligned with the bracket (no strings with brackets or commas in generated code)."""
+    if len(line) <= limit or line.lstrip().startswith(('"', "#")):
+        return [line]
+    depth, opens, best = 0, [], None
+    for i, ch in enumerate(line):
+        if ch in "([":
+            opens.append(i)
+            depth += 1
+        elif ch in ")]":
+            start = opens.pop()
+            depth -= 1
+            if start < limit < i and (best is None or start < best[0]):
+                best = (start, i)
+    if best is None:
+        return [line]
+    start, end = best
+    parts, depth, last = [], 0, start + 1
+    for i in range(start + 1, end):
+        if line[i] in "([":
+            depth += 1
+        elif line[i] in ")]":
+            depth -= 1
+        elif line[i] == "," and depth == 0:
+            parts.append(line[last:i + 1].strip())
+            last = i + 1
+    parts.append(line[last:end].strip())
+    pad = " " * (start + 1)
+    out, current = [], line[: start + 1]
+    for part in parts:
+        if current.strip() and current[-1] not in "([" and len(current) + 1 + len(part) > limit:
+            out.append(current.rstrip())
+            current = pad + part
+        else:
+            current += ("" if current[-1] in "([" else " ") + part
+    out.append(current + line[end:])
+    return [w for o in out for w in wrap(o, limit)] if len(out) > 1 else out
 
 
 def files(target: Target, module: object = None) -> dict[str, Producer]:
