@@ -27,7 +27,7 @@ from archspec.backends.inplace import overwritable
 from archspec.backends.modtree import Unit, units
 from archspec.backends.naming import class_name, reserved
 from archspec.backends.steps import Emit, MStep, Step, Variant, attr, emit, is_num, merge, seg, variant
-from archspec.graph import Graph, Scope
+from archspec.graph import Graph, Node, Scope
 
 # Names generated code uses (imports, archspec's helper layers and functions): no class may take them.
 TAKEN = {"torch", "nn", "F", "OrderedDict", "self", "x", "super", "StochasticDepth", "LayerNorm2d", "zeropad_shortcut",
@@ -104,7 +104,7 @@ def _forward(k: Kind, g: Graph) -> None:
         if not m.step.call or n0 is None:
             continue
         for fld, v in n0.attrs._asdict().items():
-            if not is_num(v) or (m.step.seg, fld) in k.slots:
+            if not is_num(v) or (m.step.seg, fld) in k.slots or not _written(n0, fld):
                 continue
             values = {getattr(s.node.attrs, fld) for own in k.own.values() if (s := own.get(m.step.seg)) is not None}
             if len(values) > 1:
@@ -116,6 +116,13 @@ def _forward(k: Kind, g: Graph) -> None:
             e.inputs = (e.inputs[m.first], *(i for j, i in enumerate(e.inputs) if j != m.first))  # type: ignore[index]
         lines.append(e)
     k.forward = emit(lines, [k.out])
+
+
+def _written(n: Node, fld: str) -> bool:
+    """Whether a function op's forward source writes the attribute (layer scale's width it does not)."""
+    marker = "__archspec_marker__"
+    args = ["a", "b", "c"][: max(1, len(n.inputs))]
+    return marker in n.defn.python(n.attrs._replace(**{fld: marker}), [*args, "p"])
 
 
 def _free(name: str, taken: set[str]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from archspec.backends.classes import TAKEN, Kind
 from archspec.backends.steps import is_num
-from archspec.backends.templates import Hole, Inst, Leaf, Param, Seq, holes, unify
+from archspec.backends.templates import ANY, Hole, Inst, Leaf, Param, Seq, holes, unify
 
 NONE = object()  # an argument without a default
 
@@ -98,7 +98,7 @@ class PyClass:
     def call(self, unit: Any) -> dict[str, Any]:
         """The argument values of one instance (an argument it does not use: its default)."""
         i = self.index(unit)
-        return {a.name: a.column.get(i, a.default) for a in self.args}
+        return {a.name: a.column.get(i, ANY) for a in self.args}
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -214,6 +214,8 @@ class PyClass:
             if yes and no:
                 a, b = self._simple(yes), self._simple(no)
                 if a is not None and b is not None:
+                    if (a[0], b[0]) in (("True", "False"), ("False", "True")):  # the comparison is the flag
+                        return self._use(atom) if a[0] == "True" else f"not ({self._use(atom)})"
                     return f"{self._use((a[0], {}, a[1]))} if {self._use(atom)} else {self._use((b[0], {}, b[1]))}"
         return None
 

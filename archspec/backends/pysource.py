@@ -24,7 +24,7 @@ from archspec.backends.inplace import inplace_acts
 from archspec.backends.modtree import Unit, registered
 from archspec.backends.pyclass import NONE, PyClass
 from archspec.backends.steps import seg
-from archspec.backends.templates import Fun, Hole, Inst, Leaf, Param, Seq, TInst, TLeaf, TParam, TRep, TSeq, unify
+from archspec.backends.templates import ANY, Fun, Hole, Inst, Leaf, Param, Seq, TInst, TLeaf, TParam, TRep, TSeq, unify
 from archspec.backends.torch import make_layer
 from archspec.graph import Graph, Node
 
@@ -126,8 +126,8 @@ class _Writer:
             return f"nn.Parameter(torch.full(({', '.join(dims)}{',' if len(dims) == 1 else ''}), {self.value(t.init, texts)}))"
         if isinstance(t, TInst):
             defaults = {a.name: a.default for a in t.spec.args}
-            args = [f"{k}={self.value(v, texts)}" for k, v in t.args.items()
-                    if isinstance(v, Hole) or defaults.get(k, NONE) is NONE or repr(v) != repr(defaults[k])]
+            args = [f"{k}={self.value(v, texts)}" for k, v in t.args.items() if v is not ANY and (
+                    isinstance(v, Hole) or defaults.get(k, NONE) is NONE or repr(v) != repr(defaults[k]))]
             return f"{t.spec.name}({', '.join(args)})"
         if isinstance(t, TSeq):
             named = not all(n == str(i) for i, (n, _) in enumerate(t.items))

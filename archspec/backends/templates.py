@@ -18,6 +18,16 @@ from typing import Any
 from archspec.backends.steps import is_num
 
 
+class _Any:
+    """An argument value an instance does not use (its class's default stands): it agrees with anything."""
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY = _Any()
+
+
 @dataclass
 class Leaf:
     """One layer: its class and constructor arguments (name, value, positional, default)."""
@@ -99,7 +109,10 @@ class TRep:
 
 
 def value(values: dict[Any, Any], hint: str, where: str) -> Any:
-    """One value where every instance agrees (and is of one type), else a Hole."""
+    """One value where every instance agrees (and is of one type), else a Hole; ANY agrees with anything."""
+    values = {k: v for k, v in values.items() if v is not ANY}
+    if not values:
+        return ANY
     vs = list(values.values())
     if all(v == vs[0] and type(v) is type(vs[0]) for v in vs):
         return vs[0]
@@ -156,16 +169,17 @@ def _repeat(pairs: list[tuple[Any, Seq]], where: str) -> TRep | None:
 
 
 def _fun(seqs: dict[Any, list[Any]], h: Hole) -> Fun | None:
+    """The number as a function of i: constant, first-then-the-rest (VGG's convs), or affine (DenseNet's)."""
     if all(all(v == s[0] for v in s) for s in seqs.values()):
         return Fun("const", [value({k: s[0] for k, s in seqs.items()}, h.hint, h.where)])
-    if all(isinstance(v, int) for s in seqs.values() for v in s):
-        steps = {k: (s[1] - s[0] if len(s) > 1 else 0) for k, s in seqs.items()}
-        if all(v == s[0] + i * steps[k] for k, s in seqs.items() for i, v in enumerate(s)):
-            return Fun("affine", [value({k: s[0] for k, s in seqs.items()}, h.hint, h.where),
-                                  value(steps, f"{h.hint}_step", h.where)])
     if all(all(v == s[-1] for v in s[1:]) for s in seqs.values()):
         return Fun("first", [value({k: s[0] for k, s in seqs.items()}, f"first_{h.hint}", h.where),
-                             value({k: s[-1] for k, s in seqs.items()}, h.hint, h.where)])
+                             value({k: s[-1] if len(s) > 1 else ANY for k, s in seqs.items()}, h.hint, h.where)])
+    if all(isinstance(v, int) for s in seqs.values() for v in s):
+        steps = {k: (s[1] - s[0] if len(s) > 1 else ANY) for k, s in seqs.items()}
+        if all(v == s[0] + i * steps[k] for k, s in seqs.items() for i, v in enumerate(s) if i):
+            return Fun("affine", [value({k: s[0] for k, s in seqs.items()}, h.hint, h.where),
+                                  value(steps, f"{h.hint}_step", h.where)])
     return None
 
 
