@@ -47,9 +47,32 @@ def units(g: Graph) -> Unit:
                 return ".".join(parts[:i])
         return ""
 
+    def upward(sid: int) -> list[int]:
+        out = [sid]
+        while g.scopes[out[-1]].parent is not None:
+            out.append(g.scopes[out[-1]].parent)  # type: ignore[arg-type]
+        return out
+
+    # The scopes each container's layers sit in: a function op named under a container whose scope of
+    # that name is another one (two residuals' shortcuts both named `stem.shortcut`) is its parent's.
+    anchors: dict[str, set[int]] = {c: set() for c in containers}
+    for n in modules:
+        for sid in upward(n.scope):
+            if g.scopes[sid].name in anchors:
+                anchors[g.scopes[sid].name].add(sid)
+
+    def owner_of(n: Node) -> str:
+        c = owner(n.name)
+        while c and not registers(n):
+            named = [sid for sid in upward(n.scope) if g.scopes[sid].name == c]
+            if not named or any(sid in anchors[c] for sid in named):
+                break
+            c = owner(c)
+        return c
+
     members: dict[str, list[Node]] = {c: [] for c in containers}
     for n in g.nodes:
-        c = owner(n.name)
+        c = owner_of(n)
         while True:
             members[c].append(n)
             if not c:
@@ -75,7 +98,7 @@ def units(g: Graph) -> Unit:
             kids[owner(c)].append(units[c])
     for c, u in units.items():
         first = {k.path: min(n.id for n in members[k.path]) for k in kids[c]}
-        direct: list[Any] = [n for n in members[c] if owner(n.name) == c]
+        direct: list[Any] = [n for n in members[c] if owner_of(n) == c]
         u.items = sorted(direct + kids[c], key=lambda it: it.id if isinstance(it, Node) else first[it.path])
         prev, chain = u.inp, True
         for it in u.items:

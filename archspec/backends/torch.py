@@ -22,7 +22,7 @@ from archspec.backends.classes import plan
 from archspec.backends.init import materialize
 from archspec.backends.inplace import inplace_acts, overwritable
 from archspec.backends.layers import StochasticDepth, zeropad_shortcut
-from archspec.backends.tree import assemble
+from archspec.backends.tree import assemble, flat
 from archspec.errors import SpecError
 from archspec.graph import Graph, Node
 from archspec.layerops import Unsupported
@@ -59,10 +59,13 @@ def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype
     device = check_device(device)
     found = _taps(g, features)
     values = tuple(t.value for t in found)
-    p = plan(g, values)
     fills: dict[str, float] = {}
+    try:
+        p = plan(g, values)
+    except NotImplementedError:  # a part that is not single-input, single-output: one flat forward
+        p = None
     # On the meta device: no memory and no init yet; materialize() does both, in parallel.
-    root = assemble(p, inplace_acts(g, values), fills)
+    root = assemble(p, inplace_acts(g, values), fills) if p is not None else flat(g, inplace_acts(g, values), fills, values)
     home = torch.empty(0).device  # where the layers would have been made: the default device
     module = materialize(root, home, fills)
     if weights is not None:
@@ -71,8 +74,12 @@ def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype
         load_weights(module, weights)
     if found:
         from archspec.backends.featurenet import feature_module
+        from archspec.features import info
 
-        module = feature_module(module, p, found)
+        if p is not None:
+            module = feature_module(module, p, found)
+        else:  # the flat forward returns the taps itself
+            module.feature_info = info(found)
     if device is not None or dtype is not None:
         module = module.to(device=device, dtype=dtype)
     return module

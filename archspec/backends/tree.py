@@ -19,9 +19,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from archspec.backends import layers
-from archspec.backends.classes import Plan
+from archspec.backends.classes import Plan, iop
+from archspec.backends.inplace import overwritable
 from archspec.backends.modtree import Unit, registered
-from archspec.backends.steps import seg
+from archspec.backends.naming import class_name, target
+from archspec.backends.steps import INPUT, Emit, Step, attr, emit, seg
+from archspec.graph import Graph
 
 _CLASSES: dict[tuple[str, str, str], type[Generated]] = {}
 _COUNT = itertools.count()
@@ -97,3 +100,63 @@ def assemble(p: Plan, inplace: frozenset[int], fills: dict[str, float]) -> nn.Mo
         return mod
 
     return make(p.root, "")
+
+
+def flat(g: Graph, inplace: frozenset[int], fills: dict[str, float], taps: tuple[int, ...] = ()) -> nn.Module:
+    """The network as one class whose forward runs every layer in order, its layers in plain containers at
+    their paths: for a graph with a part that is not single-input, single-output (no class of its own can
+    compute it). ``taps``: the forward returns these values instead, as a list."""
+    ok = overwritable(g, taps)
+    shapes = {n.id: n.out for n in g.nodes}
+    lines: list[Emit] = []
+    places: list[tuple[str, nn.Module | nn.Parameter]] = []
+    for n in g.nodes:
+        path = target(n.name)
+        ref = "self"
+        for part in path.split("."):
+            ref = attr(ref, part)
+        ins = tuple(_value(i) for i in n.inputs)
+        if n.defn.module:
+            places.append((path, n.defn.torch_module(n.attrs, device="meta", inplace=n.id in inplace)))
+            lines.append(Emit(str(n.id), ins, lambda args, ref=ref: f"{ref}({args[0]})"))
+            continue
+        held = n.defn.parameter(n.attrs)
+        if held is not None:
+            places.append((path, nn.Parameter(torch.empty(held[0], device="meta"))))
+            fills[path] = held[1]
+        first = None
+        if n.defn.accumulates and len(n.inputs) == 2:
+            first = next((k for k, i in enumerate(n.inputs) if i in ok and shapes[i] == n.out), None)
+        extra = [ref] if held is not None else []
+        e = Emit(str(n.id), ins, lambda args, n=n, extra=extra: n.defn.python(n.attrs, [*args, *extra]), "",
+                 iop(Step(path, ins, node=n, first=first), first))
+        if first not in (None, 0):
+            e.inputs = (ins[first], *(i for j, i in enumerate(ins) if j != first))  # type: ignore[index]
+        lines.append(e)
+    outs = [_value(t) for t in taps] if taps else [_value(g.output)]
+    body = emit(lines, outs, returns_list=bool(taps))
+    module = klass(class_name(g.name), f"The `{g.name}` network.",
+                   forward_source(body, returns="list[torch.Tensor]" if taps else "torch.Tensor"))()
+    for path, item in places:
+        _place(module, path, item)
+    return module
+
+
+def _value(i: int) -> str:
+    return INPUT if i == -1 else str(i)
+
+
+def _place(root: nn.Module, path: str, item: nn.Module | nn.Parameter) -> None:
+    """Put a layer (or a parameter) at ``path``, making plain containers on the way."""
+    parent = root
+    *heads, last = path.split(".")
+    for part in heads:
+        child = parent._modules.get(part)
+        if child is None:
+            child = nn.Module()
+            parent.add_module(part, child)
+        parent = child
+    if isinstance(item, nn.Parameter):
+        parent.register_parameter(last, item)
+    else:
+        parent.add_module(last, item)

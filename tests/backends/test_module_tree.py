@@ -236,3 +236,38 @@ def test_analyze_reports_the_taps(capsys: pytest.CaptureFixture[str]) -> None:
         {"module": "stage2", "num_chs": 512, "reduction": 8, "shape": [512, 28, 28]}]
     assert main(["analyze", "resnet50", "--features", "stage9"]) == 2
     assert "did you mean `stage4`" in capsys.readouterr().err
+
+
+def test_a_part_with_two_inputs_builds_one_flat_forward(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a part of the tree is not single-input, single-output, the network still builds: one class
+    whose forward runs every layer, the same keys and outputs (and the taps, where asked)."""
+    import archspec.backends.torch as backend
+
+    net = small("resnet18")
+    torch.manual_seed(0)
+    tree = net.to_torch().eval()
+
+    def refuse(*args: object) -> None:
+        raise NotImplementedError("a part with two inputs")
+
+    monkeypatch.setattr(backend, "plan", refuse)
+    torch.manual_seed(0)
+    flat = net.to_torch().eval()
+    assert type(flat).__name__ == "ResNet18" and list(flat.state_dict()) == list(tree.state_dict())
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        assert torch.equal(flat(x), tree(x))
+        maps = net.to_torch(features=["stage2", "stage3"]).eval()(x)
+    assert [tuple(m.shape[1:]) for m in maps] == [(128, 8, 8), (256, 4, 4)]
+
+
+def test_two_shortcuts_of_one_name_in_a_section() -> None:
+    """Two residuals in one stem both name their shortcut `stem.shortcut` (a projection, then a zero-pad
+    function): the function belongs to the stem, not to the projection's Sequential."""
+    from tests.conftest import spec
+
+    net = archspec.loads(spec("stem:\n  residual:\n    conv 16 k3 s2\n  residual shortcut=zeropad:\n    conv 24 k3 s2\n"))
+    m = net.to_torch().eval()
+    assert isinstance(m.stem.shortcut, nn.Sequential) and "zeropad_shortcut" in inspect.getsource(type(m.stem).forward)
+    with torch.no_grad():
+        assert m(torch.randn(1, 3, 32, 32)).shape == (1, 24, 8, 8)
