@@ -122,7 +122,10 @@ def _written(n: Node, fld: str) -> bool:
     """Whether a function op's forward source writes the attribute (layer scale's width it does not)."""
     marker = "__archspec_marker__"
     args = ["a", "b", "c"][: max(1, len(n.inputs))]
-    return marker in n.defn.python(n.attrs._replace(**{fld: marker}), [*args, "p"])
+    try:
+        return marker in n.defn.python(n.attrs._replace(**{fld: marker}), [*args, "p"])
+    except (TypeError, ValueError, ArithmeticError):  # the source computes with it: it is written
+        return True
 
 
 def _free(name: str, taken: set[str]) -> str:
@@ -147,7 +150,7 @@ def expr(s: Step, slots: dict[tuple[str, str], str], helpers: set[str], owner: s
 
 
 def iop(s: Step, first: int | None) -> str | None:
-    """``+=`` for an accumulating op allowed to overwrite an operand (as the torch backend's fx graph did)."""
+    """``+=`` for an accumulating op allowed to overwrite an operand (as torchvision writes `out += identity`)."""
     if first is None or s.node is None:
         return None
     text = s.node.defn.python(s.node.attrs, ["a", "b"])

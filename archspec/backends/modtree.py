@@ -25,9 +25,6 @@ class Unit:
     out: int
     items: list[Any] = field(default_factory=list)  # Node | Unit, in data-flow order
     chain: bool = False
-    cls: Any = None  # set by a backend: what the unit becomes
-    values: list[Any] = field(default_factory=list)  # set by a backend: this instance's numbers
-
 
 
 def units(g: Graph) -> Unit:
