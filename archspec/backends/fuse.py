@@ -46,7 +46,11 @@ def trace(module: nn.Module) -> fx.GraphModule:
     """The compiled module as one flat fx graph calling its layers (at their paths, so the same state_dict)."""
     if isinstance(module, fx.GraphModule):
         return module
-    return fx.GraphModule(module, _Tracer().trace(module), class_name=type(module).__name__)
+    graph = _Tracer().trace(module)
+    for node in graph.nodes:  # the forward's annotations would be written as names TorchScript cannot resolve
+        if node.op in ("placeholder", "output"):
+            node.type = None
+    return fx.GraphModule(module, graph, class_name=type(module).__name__)
 
 
 def fuse(module: nn.Module, inplace: bool = False) -> fx.GraphModule:
