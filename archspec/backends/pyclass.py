@@ -160,7 +160,9 @@ class PyClass:
                 col = {i: Raw(v) for i, v in col.items()}
             elif h.what == "module":
                 col = {i: Raw(self.concrete(e)) for i, e in col.items()}
-            found = self._arg(h.hint if h.hint not in self.arg_names else f"{h.where.rsplit('.', 1)[-1]}_{h.hint}", col, h.what)
+            part = h.where.rsplit(".", 1)[-1]
+            want = f"{part}_{h.hint}" if h.what == "class" or h.hint in self.arg_names else h.hint
+            found = self._arg(want, col, h.what)
         self.texts[id(h)] = found
         return found
 
@@ -192,23 +194,25 @@ class PyClass:
 
     def condition(self, want: dict[int, bool], fallback: str) -> str:
         """A comparison of the arguments (or the block's values) true exactly for the instances in ``want``;
-        where none is, a flag argument named ``fallback``."""
+        where none is, a flag argument named ``fallback``. The likelier rules first: on the block's values
+        of two kinds (``t != 1``) or two widths (``in_c != out_c``), alone or two together; then the rest."""
         if all(want.values()) or not any(want.values()):
             return repr(bool(next(iter(want.values()))))
-        atoms = self._atoms()
-        for a in atoms:
-            if a[1] == want:
-                return self._use(a)
-        for a, b in itertools.combinations(atoms[:80], 2):
-            if {i: a[1][i] or b[1][i] for i in want} == want:
-                return f"{self._use(a)} or {self._use(b)}"
-            if {i: a[1][i] and b[1][i] for i in want} == want:
-                return f"{self._use(a)} and {self._use(b)}"
+        ranked = self._atoms()
+        for tier in ([a for rank, a in ranked if rank <= 2.5], [a for _, a in ranked][:80]):
+            for a in tier:
+                if a[1] == want:
+                    return self._use(a)
+            for a, b in itertools.combinations(tier, 2):
+                if {i: a[1][i] or b[1][i] for i in want} == want:
+                    return f"{self._use(a)} or {self._use(b)}"
+                if {i: a[1][i] and b[1][i] for i in want} == want:
+                    return f"{self._use(a)} and {self._use(b)}"
         return self._arg(fallback, dict(want), "value")
 
     def _split(self, col: dict[int, Any]) -> str | None:
         """A value that is one thing where a comparison holds and another elsewhere: ``1 if t != 1 else 3``."""
-        for atom in self._atoms():
+        for _, atom in self._atoms():
             yes = {i: v for i, v in col.items() if atom[1][i]}
             no = {i: v for i, v in col.items() if not atom[1][i]}
             if yes and no:
@@ -234,18 +238,19 @@ class PyClass:
             return key, key
         return (repr(vs[0]), None) if all(_eq(v, vs[0]) for v in vs) else None
 
-    def _atoms(self) -> list[tuple[str, dict[int, bool], str | None]]:
-        """Comparisons, the block's own values first: (text, truth per instance, a block value it reads). One
-        on a value of few kinds (t: 1 or 6) comes before one on a value of many (c: 16, 24, …): the likelier rule."""
+    def _atoms(self) -> list[tuple[float, tuple[str, dict[int, bool], str | None]]]:
+        """Comparisons, ranked (text, truth per instance, a block value it reads): on a block value of few kinds
+        (t: 1 or 6) before one of many (c: 16, 24, …); two block values compared as two kinds; comparisons of
+        derived arguments (a padding) last."""
         keys = self._keys()
         cols: list[tuple[str, dict[int, Any], str | None]] = [
             (k, {i: info[k] for i, info in enumerate(self.infos)}, k) for k in keys]
         cols += [(a.name, a.column, None) for a in self.args
                  if a.name not in keys and self._full(a) and a.what in ("num", "value")]
-        ranked: list[tuple[int, int, tuple[str, dict[int, bool], str | None]]] = []
+        ranked: list[tuple[float, int, tuple[str, dict[int, bool], str | None]]] = []
         for order, (name, col, new) in enumerate(cols):
             vs = list(col.values())
-            kinds = len({repr(v) for v in vs})
+            kinds = len({repr(v) for v in vs}) + (0 if name in keys else 1000)
             if all(isinstance(v, bool) for v in vs):
                 ranked += [(kinds, order, (name, dict(col), new)),
                            (kinds, order, (f"not {name}", {i: not v for i, v in col.items()}, new))]
@@ -255,12 +260,12 @@ class PyClass:
                                (kinds, order, (f"{name} == {v!r}", {i: w == v for i, w in col.items()}, new))]
                 ranked += [(kinds + 1, order, (f"{name} > {v!r}", {i: w > v for i, w in col.items()}, new))
                            for v in sorted(set(vs))[:-1]]
-        atoms = [a for *_, a in sorted(ranked, key=lambda r: (r[0], r[1]))]
         numeric = [c for c in cols if all(is_num(v) and not isinstance(v, bool) for v in c[1].values())]
-        for (a, ca, na), (b, cb, nb) in itertools.combinations(numeric, 2):
-            atoms += [(f"{a} != {b}", {i: ca[i] != cb[i] for i in ca}, na or nb),
-                      (f"{a} == {b}", {i: ca[i] == cb[i] for i in ca}, na or nb)]
-        return atoms
+        for j, ((a, ca, na), (b, cb, nb)) in enumerate(itertools.combinations(numeric, 2)):
+            rank = 2.5 if na and nb else 1000
+            ranked += [(rank, j, (f"{a} != {b}", {i: ca[i] != cb[i] for i in ca}, na or nb)),
+                       (rank, j, (f"{a} == {b}", {i: ca[i] == cb[i] for i in ca}, na or nb))]
+        return [(rank, a) for rank, _, a in sorted(ranked, key=lambda r: (r[0], r[1]))]
 
     def _use(self, atom: tuple[str, dict[int, bool], str | None]) -> str:
         """The text of a comparison or value; the block values it reads become arguments."""
