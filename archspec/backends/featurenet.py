@@ -33,10 +33,9 @@ def forward_lines(p: Plan, found: list[Tap]) -> tuple[list[str], set[str]]:
         return inside[u.path]
 
     lines: list[Emit] = []
-    names: dict[int, str] = {-1: INPUT}
+    names: dict[int, str] = {}  # a value → its name in the forward
     used: set[str] = set()
-    helpers: set[str] = set()
-
+    helpers: set[str] = set()  # the generated module's namespace has every helper
     sequentials = {path for path in p.variants if path not in p.kinds}
 
     def write(u: Unit, owner: str, inp: str) -> str:
@@ -61,10 +60,8 @@ def forward_lines(p: Plan, found: list[Tap]) -> tuple[list[str], set[str]]:
                 local[st.seg] = name
             names[value] = local[st.seg]
             left.discard(value)
-        return local.get(v.out, "")
+        return local.get(v.out, "")  # "" where the last tap came first: nothing reads it
 
-    if -1 in left:
-        left.discard(-1)
     write(p.root, "self", INPUT)
     return emit(lines, [names[t.value] for t in found], returns_list=True), used
 
