@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import archspec
 from archspec.explorer.model import pareto_front
-from tests.app.conftest import open_app, set_spec, switch
+from tests.app.conftest import open_app, set_spec, spec_text, switch
 
 
 def _compare(at):
@@ -55,7 +55,7 @@ def test_variants_of_the_spec_in_the_editor() -> None:
 
 def test_a_pinned_design_keeps_its_numbers_after_edits() -> None:
     at = open_app("Edit")
-    text = at.text_area(key="spec").value
+    text = spec_text(at)
     switch(at, "Compare")
     at.multiselect(key="cmp_zoo").set_value([]).run()
     at.button(key="pin").click().run()
