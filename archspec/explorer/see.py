@@ -18,7 +18,7 @@ from archspec.explorer.render import (
     screen_theme,
 )
 from archspec.explorer.state import Current
-from archspec.explorer.tables import COST_COLUMNS, MACS_NOTE, layer_frame, stage_frame
+from archspec.explorer.tables import COST_COLUMNS, MACS_NOTE, config_frame, layer_frame, show, stage_frame
 
 ALL_STAGES = "all stages"
 # Layers; past this Graphviz takes from seconds (TB) to a minute (LR) to lay out the
@@ -83,16 +83,21 @@ def _tables(cur: Current) -> None:
     net = cur.shown.net  # type: ignore[union-attr]
     st.subheader("Per stage")
     st.caption(MACS_NOTE)
-    st.dataframe(stage_frame(stage_rows(net)), column_config=COST_COLUMNS, hide_index=True)
+    rows = stage_rows(net)
+    show(stage_frame(rows), COST_COLUMNS)
+    args = config_frame(rows)
+    if len(args):
+        st.markdown("**Block arguments per stage**", help="Each stage's block with every argument resolved.")
+        st.table(args.set_index("stage"))
     st.subheader("Per layer")
     stages = [ALL_STAGES, *(s.name for s in net.stages)]
     if st.session_state.get("layer_stage") not in stages:
         st.session_state["layer_stage"] = ALL_STAGES
     pick = st.selectbox("Layers of", stages, key="layer_stage")
-    rows = layer_rows(net)
+    layers = layer_rows(net)
     if pick != ALL_STAGES:
-        rows = [r for r in rows if r["stage"] == pick]
-    st.dataframe(layer_frame(rows), column_config=COST_COLUMNS, hide_index=True, height=420)
+        layers = [r for r in layers if r["stage"] == pick]
+    show(layer_frame(layers), COST_COLUMNS, height=420)
 
 
 def render(cur: Current) -> None:

@@ -19,7 +19,7 @@ def test_alpha_slider_cuts_macs(app) -> None:
 
 def test_rho_slider_scales_the_input(app) -> None:
     app.slider(key="knob_rho").set_value(0.5).run()
-    assert next(m.value for m in app.metric if m.label == "Input") == "112×112"
+    assert next(m.value for m in app.metric if m.label == "Input") == "3×112×112"
     assert exact(app, "MACs") == archspec.load("resnet50", overrides={"rho": 0.5}).macs
 
 
