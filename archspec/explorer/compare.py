@@ -14,7 +14,7 @@ import streamlit as st
 from archspec.explorer.charts import pareto_chart
 from archspec.explorer.model import Design, pareto_front, summarise, zoo_names, zoo_spec
 from archspec.explorer.state import Current
-from archspec.explorer.tables import COMPARE_COLUMNS, DIFF_COLUMNS, MACS_NOTE, compare_frame, show, stage_diff
+from archspec.explorer.tables import COMPARE_COLUMNS, MACS_NOTE, compare_frame, show, stage_diff
 
 CURRENT_PREFIX = "current: "
 
@@ -120,5 +120,6 @@ def render(cur: Current) -> None:
     with c2:
         b = _pick("Design B", names, "cmp_b", 1)
     table = dict(rows)
-    show(stage_diff(table[a], table[b]), DIFF_COLUMNS)
+    # A static table: its cells wrap ("256×56×56 → 64×56×56", what changed), so it keeps to the page's width.
+    st.table(stage_diff(table[a], table[b]).set_index("stage"))
     st.caption("Stages matched by name. depth: blocks in the stage; width: output channels; stride: the stage's downsampling.")

@@ -97,17 +97,13 @@ def stage_diff(a: dict[str, Any], b: dict[str, Any]) -> pd.DataFrame:
             row[f"{k} A→B"] = _fmt(ra.get(k)) if ra.get(k) == rb.get(k) else f"{_fmt(ra.get(k))} → {_fmt(rb.get(k))}"
         for k in ("params", "macs"):
             va, vb = ra.get(k), rb.get(k)
-            row[f"{k} A→B"] = _cost(va) if va == vb else f"{_cost(va)} → {_cost(vb)}"
+            # Three figures (the exact counts are in the side-by-side table and the CSV).
+            row[f"{'MACs' if k == 'macs' else k} A→B"] = _cost(va) if va == vb else f"{_cost(va)} → {_cost(vb)}"
             delta = (vb or 0) - (va or 0)
-            row[f"Δ {k}"] = "0" if delta == 0 else ("+" if delta > 0 else "-") + short(abs(delta))
+            row[f"Δ {'MACs' if k == 'macs' else k}"] = "0" if delta == 0 else ("+" if delta > 0 else "-") + _cost(abs(delta))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def _cost(v: int | None) -> str:
-    return MISSING if v is None else short(v)
-
-
-# Exact counts are in the side-by-side table and the CSV; here, A → B in three figures keeps the
-# diff to the page's width.
-DIFF_COLUMNS = {"macs A→B": st.column_config.TextColumn("MACs A→B"), "Δ macs": st.column_config.TextColumn("Δ MACs")}
+    return MISSING if v is None else short(v).replace(" ", "\u00a0")  # "148 K" never breaks

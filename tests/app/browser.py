@@ -184,3 +184,26 @@ def error_text(page: Page) -> str:
     if code.count():
         parts.append(code.first.inner_text())
     return "\n".join(parts)
+
+
+def cut_off(page: Page, selector: str) -> list[str]:
+    """The elements matching ``selector`` whose content is wider than their box (cut, or scrolled
+    out of sight on the right), described by their text (or ``testid`` and widths)."""
+    return list(page.evaluate(
+        """sel => [...document.querySelectorAll(sel)].filter(e => e.scrollWidth > e.clientWidth + 1)
+               .map(e => (e.innerText || e.getAttribute('aria-label') || sel).slice(0, 80)
+                         + ` (${e.scrollWidth} > ${e.clientWidth} px)`)""", selector))
+
+
+def label_boxes(page: Page) -> list[tuple[str, float, float, float, float]]:
+    """The scatter labels drawn on the page (Vega's SVG text marks): (text, left, top, right, bottom)."""
+    return [tuple(b) for b in page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] g.mark-text.role-mark text')]
+               .map(t => { const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.top, r.right, r.bottom]; })""")]
+
+
+def error_line_number(page: Page) -> int | None:
+    """The line the editor marks as the error's (its line number, 1-based), or None."""
+    return editor_frame(page).evaluate(
+        """() => { const el = document.querySelector('.cm-line.cm-as-errline'); if (!el) return null;
+                   const v = window.archspecEditor.view; return v.state.doc.lineAt(v.posAtDOM(el)).number; }""")

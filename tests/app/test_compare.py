@@ -12,7 +12,7 @@ def _compare(at):
 
 
 def _diff(at):
-    return at.dataframe[1].value
+    return at.table[0].value
 
 
 def test_delta_table_has_both_designs() -> None:
@@ -37,7 +37,7 @@ def test_stage_diff_says_what_changed() -> None:
     at.multiselect(key="cmp_zoo").set_value(["resnet18", "resnet50"]).run()
     at.selectbox(key="cmp_a").select("resnet18").run()
     at.selectbox(key="cmp_b").select("resnet50").run()
-    diff = _diff(at).set_index("stage")
+    diff = _diff(at)
     assert diff.loc["stage1", "depth A→B"] == "2 → 3"
     assert diff.loc["stage1", "width A→B"] == "64 → 256"
     assert diff.loc["stage2", "stride A→B"] == "2"  # unchanged
