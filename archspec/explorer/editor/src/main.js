@@ -121,7 +121,8 @@ function looks(theme) {
   const side = (theme && theme.secondaryBackgroundColor) || (dark ? "#262730" : "#f0f2f6");
   return [
     EditorView.theme({
-      "&": { height: "100%", color: fg, backgroundColor: bg, fontSize: "14px", border: `1px solid ${side}`, borderRadius: "0.5rem" },
+      "&": { height: "100%", color: fg, backgroundColor: bg, fontSize: "14px", borderRadius: "0.5rem",
+        border: `1px solid ${dark ? "#fafafa33" : "#31333f33"}` },
       "&.cm-focused": { outline: `2px solid ${(theme && theme.primaryColor) || "#ff4b4b"}66` },
       ".cm-scroller": { fontFamily: MONO, lineHeight: "1.5" },
       ".cm-content": { caretColor: fg },
