@@ -11,7 +11,7 @@ import { history, defaultKeymap, historyKeymap, indentWithTab, toggleComment } f
 import { HighlightStyle, StreamLanguage, bracketMatching, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { Annotation, Compartment, EditorState, StateEffect, StateField } from "@codemirror/state";
+import { Compartment, EditorState, StateEffect, StateField } from "@codemirror/state";
 import {
   Decoration, EditorView, WidgetType, drawSelection, highlightActiveLine, highlightActiveLineGutter,
   highlightSpecialChars, keymap, lineNumbers,
@@ -229,7 +229,6 @@ let timer = null;
 let debounceMs = 400;
 let themeKey = "";
 const look = new Compartment();
-const remoteEdit = Annotation.define();  // the text Python sent: not sent back
 
 function flush() {
   clearTimeout(timer);
@@ -242,9 +241,11 @@ function flush() {
   return true;
 }
 
-function create(args, theme) {
-  const state = EditorState.create({
-    doc: args.text,
+// A fresh state: a new document with its own undo history (a load, an upload or a revert is not undone
+// by Ctrl+Z: it is a new document, as opening a file is).
+function newState(text, args, theme) {
+  return EditorState.create({
+    doc: text,
     extensions: [
       lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(), drawSelection(),
       highlightActiveLine(), bracketMatching(), highlightSelectionMatches(), lintGutter(),
@@ -258,14 +259,17 @@ function create(args, theme) {
         indentWithTab, ...defaultKeymap, ...historyKeymap, ...searchKeymap,
       ]),
       EditorView.updateListener.of((u) => {
-        if (!u.docChanged || u.transactions.some((tr) => tr.annotation(remoteEdit))) return;
+        if (!u.docChanged) return;
         clearTimeout(timer);
         timer = setTimeout(flush, debounceMs);  // as you type: re-analysed once typing pauses
       }),
       EditorView.domEventHandlers({ blur: () => { if (timer !== null) flush(); } }),
     ],
   });
-  view = new EditorView({ state, parent: document.getElementById("root") });
+}
+
+function create(args, theme) {
+  view = new EditorView({ state: newState(args.text, args, theme), parent: document.getElementById("root") });
   sent = args.text;
   version = args.version;
   window.archspecEditor = { view, flush, seq: () => seq, sentText: () => sent };
@@ -290,7 +294,7 @@ function render(data) {
       clearTimeout(timer);
       timer = null;
       sent = args.text;
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: args.text }, annotations: remoteEdit.of(true) });
+      view.setState(newState(args.text, args, data.theme));
     }
   }
   // Marks belong to the text they were made for; while the editor is ahead they move with the edits.
