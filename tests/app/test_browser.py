@@ -72,6 +72,8 @@ def _type_at_line_end(page, line: int, keys: str, backspaces: int = 0) -> None:
 
 def test_edit_through_the_editor(server: str, tmp_path: Path) -> None:
     with chromium_page(WIDTH, HEIGHT) as page:
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
         open_explorer(page, server, "Edit")
         text = editor_text(page)
         assert "network resnet50" in text and text.splitlines()[6] == "  conv 64 k7 s2"
@@ -120,6 +122,15 @@ def test_edit_through_the_editor(server: str, tmp_path: Path) -> None:
         assert _metric(page, "Params") != "25.56 M"
         assert frame.locator(".cm-as-hint").filter(has_text="→ 2048×7×7").count() >= 1  # the row's output shape
         assert page.locator('[data-testid="stException"]').count() == 0
+
+        # Revert puts the text as loaded back into the editor.
+        page.get_by_role("button", name="Revert").click()
+        wait_idle(page)
+        page.wait_for_function("t => document.querySelector('iframe[title$=\"spec_editor\"]').contentWindow"
+                               ".archspecEditor.view.state.doc.toString() === t", arg=text)
+        assert _metric(page, "Params") == "25.56 M"
+        # The editor's code, its icon and everything else came from the explorer's server.
+        assert [u for u in requests if not u.startswith(server)] == []
 
 
 def test_metrics_and_tables_are_whole(server: str) -> None:
