@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import archspec
+from archspec import zoo
+from archspec.backends import graphviz as gv
 from archspec.backends.graphviz import geometry as geo
 from archspec.backends.graphviz.geometry import Box, Edge, Layout, Problem
-from tests.conftest import needs_dot
+from tests.conftest import needs_dot, spec, zoo_families
 
 DATA = Path(__file__).parent / "data"
 
@@ -79,3 +84,30 @@ def test_the_old_resnet50_block_diagram_fails() -> None:
               Problem("far label", "stage1.0.shortcut"), Problem("crosses title", "input->stem.conv1", "stem"),
               Problem("crosses title", "stage1.0.shortcut", "stage1")):
         assert p in found, sorted(map(str, found))
+
+
+# ---- the diagrams drawn now ------------------------------------------------------------------------
+
+USER_NET = spec("stem:\n  conv 16 k3\nblock mixed(c):\n  concat:\n    branch: conv c k1\n    branch: conv c k1; conv c k3\n"
+                "    branch: maxpool k3 s1 p1; conv c k1\nstages mixed:\n  8 x2\n  16 x2\nhead:\n  avgpool global\n  fc 10\n")
+
+
+@needs_dot
+@pytest.mark.parametrize("level", gv.LEVELS)
+@pytest.mark.parametrize("rankdir", gv.RANKDIRS)
+def test_resnet50_and_a_small_user_net_are_clean(level: str, rankdir: str) -> None:
+    for net in (archspec.load("resnet50"), archspec.loads(USER_NET)):
+        assert [str(p) for p in geo.check(net.to_dot(level=level, rankdir=rankdir))] == []
+
+
+@needs_dot
+@pytest.mark.slow
+@pytest.mark.parametrize("name", zoo_families())
+def test_every_zoo_structure_is_clean_at_every_level_and_direction(name: str) -> None:
+    """One model per structure (tests.conftest.zoo_families): the others differ in numbers only."""
+    entry = zoo.find(name)
+    assert entry is not None
+    net = archspec.load(entry.spec, variant=entry.variant)
+    found = {f"{level} {rankdir}": [str(p) for p in geo.check(net.to_dot(level=level, rankdir=rankdir))]
+             for level in gv.LEVELS for rankdir in gv.RANKDIRS}
+    assert {k: v for k, v in found.items() if v} == {}
