@@ -244,12 +244,33 @@ def test_svg_is_deterministic_and_stamps_no_time() -> None:
     assert not [c for c in comments if re.search(rb"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d", c)]
 
 
+def png_size(data: bytes) -> tuple[int, int]:
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 @needs_dot
-def test_png_and_pdf() -> None:
+def test_png_at_a_chosen_dpi_and_pdf_with_its_fonts() -> None:
     net = archspec.load("resnet18")
-    assert gv.render_bytes(net, "png").startswith(b"\x89PNG")
+    png = gv.render_bytes(net, "png", level="stage")
+    assert png.startswith(b"\x89PNG")
+    w, h = png_size(png)
+    root = ET.fromstring(gv.render_bytes(net, "svg", level="stage"))
+    pw, ph = (float(v) for v in root.get("viewBox", "").split()[2:])
+    # the default is twice a screen's 96 dpi: 192 px per 72 pt, sharp on a retina display
+    assert abs(w - pw * gv.DEFAULT_DPI / 72) < 4 and abs(h - ph * gv.DEFAULT_DPI / 72) < 4, (w, h, pw, ph)
+    w3, _ = png_size(gv.render_bytes(net, "png", level="stage", dpi=300))
+    assert abs(w3 - pw * 300 / 72) < 4
     pdf = gv.render_bytes(net, "pdf", level="stage")
     assert pdf.startswith(b"%PDF") and pdf == gv.render_bytes(net, "pdf", level="stage")
+    # every font embedded (a subset of it): each font descriptor carries its font file
+    descriptors = re.findall(rb"/Type /FontDescriptor", pdf)
+    assert descriptors and len(re.findall(rb"/FontFile[23]? \d+ 0 R", pdf)) == len(descriptors)
+    assert b"DejaVuSans" in pdf
+
+
+def test_svg_names_the_font_with_a_fallback() -> None:
+    text = archspec.load("resnet18").to_dot()
+    assert 'fontname="DejaVu Sans, sans-serif"' in text and "Helvetica" not in text
 
 
 def test_network_api_without_graphviz(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

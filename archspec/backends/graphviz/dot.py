@@ -104,7 +104,7 @@ class Dot:
                                                   "fillcolor": t.cluster_fill, "color": t.cluster_line}
         if self.rankdir == "LR":
             # Edges into an inner cluster run along its top (as an SE gate's skip does): its label goes below.
-            a |= {"label": label, "labeljust": "l", "labelloc": "b" if self.open else "t", "fontsize": size}
+            a |= {"label": label, "labeljust": "l", "labelloc": "b" if self.open and cls != "dense" else "t", "fontsize": size}
         self.emit(f"graph [{attrs(a)}]")
         if self.rankdir == "LR" or not label:
             return
