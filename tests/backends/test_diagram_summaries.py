@@ -9,10 +9,12 @@ import pytest
 
 import archspec
 from archspec import zoo
+from archspec.backends import graphviz as gv
 from archspec.backends.graphviz.hierarchy import shortcut_text
 from archspec.backends.graphviz.labels import paper_args
 from archspec.graph import Graph
 from tests.backends.test_graphviz import dot_nodes, plain
+from tests.conftest import needs_dot
 
 ENTRIES = zoo.entries()
 
@@ -78,3 +80,9 @@ def test_stage_level_speaks_the_papers_terms_with_everything_in_the_tooltip() ->
     assert paper_args({"c": 24, "t": 6, "s": 2, "k": 3, "act": "relu6"}) == ["width 24 · expansion 6 · stride 2 · kernel 3×3"]
     assert paper_args({"c": 64, "groups": 1, "se": 0}) == ["width 64"]
     assert paper_args({"exp": 64, "c": 24, "se": True}) == ["width 24 · exp size 64 · SE"]
+
+
+@needs_dot
+def test_the_tooltip_reaches_the_svg() -> None:
+    svg = gv.render_bytes(archspec.load("resnet50"), "svg", level="stage").decode()
+    assert 'xlink:title="stage1: expansion=4 c=64 s=1 groups=1 base_width=64 stride_on=3 shortcut=auto w=64"' in svg
