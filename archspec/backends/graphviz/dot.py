@@ -222,19 +222,18 @@ class Dot:
         prev: dict[str, str] = {}
 
         def link(a: str, b: str) -> None:
-            if a not in nxt and b not in prev:
+            if a not in nxt and b not in prev and a != b:
                 nxt[a], prev[b] = b, a
 
         entries = {cid: self.entries(cid) for cid in self.clusters} if self.rankdir == "TB" else {}
         for cid in entries:
-            ents = entries[cid]
-            if not ents:
-                continue
-            chain = self.member[ents[0]]
-            k = chain.index(cid) + 1
-            inner = chain[k] if k < len(chain) else None
-            ids = [title_id(cid), title_id(inner)] if inner is not None and (entries.get(inner) or [None])[0] == ents[0] else \
-                [title_id(cid), *ents]
+            ids = [title_id(cid)]
+            for e in entries[cid]:
+                chain = self.member[e]
+                # the titles of the clusters inside this one that e is the first entry of come first
+                ids += [title_id(d) for d in chain[chain.index(cid) + 1:]
+                        if (entries.get(d) or [None])[0] == e and title_id(d) not in ids]
+                ids.append(e)
             for a, b in zip(ids, ids[1:], strict=False):
                 link(a, b)
         for row in self.rows:
@@ -245,6 +244,9 @@ class Dot:
                     del nxt[a]
                 link(a, b)
         out: list[str] = []
+        for cid, ents in entries.items():  # a title left out of every chain still needs its rank
+            if ents and title_id(cid) not in nxt and title_id(cid) not in prev:
+                out.append(f"{{rank=same; {quote(title_id(cid))}; {quote(ents[0])}}}")
         for start in [n for n in nxt if n not in prev]:
             ids = [start]
             while ids[-1] in nxt:
