@@ -6,8 +6,9 @@ its stride and projection shortcut) is drawn in full, as a cluster of units:
 
 - a *run*: consecutive ops in one node, one row per op, norms and activations as suffixes
   ("conv 3×3, 64, s2 · bn · relu"); a channel gate (``scale``, SE) is one row of its run;
-- a *merge*: the add of a residual (then its shortcut is an edge of its own, a projection
-  labelled with its ops) or the concat of branches, which are drawn side by side;
+- a *merge*: the add of a residual or the concat of branches, which are drawn side by side;
+- a residual's shortcut in a lane beside the body: its ops as one node ("projection shortcut"), or
+  for an identity a small plaintext mark the dashed edge runs through;
 - a dense block or a ``repeat`` as one node.
 
 Stages are laid side by side (columns for TB, rows for LR), so deep networks fit on a page.
@@ -380,7 +381,7 @@ class BlockView:
                     labelled.add((sid, i))
                 if style:
                     extra["style"] = style
-                    legend[style] = "shortcut with ops (labelled)" if style == "bold" else "identity shortcut"
+                    legend[style] = "identity shortcut"
                 d.edge(sid, dst.id, cls, label, eid, **extra)
         last = self.unit_of[self.net.graph.output]
         d.output(last.id, group=f"column{self.col_of[last.id]}")

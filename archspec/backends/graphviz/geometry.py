@@ -26,7 +26,7 @@ from typing import Any
 
 TOL = 1.0  # points a curve may graze a box by (Graphviz rounds positions to hundredths)
 FAR = 14.0  # points an edge label may sit from its edge
-HOOK = 3.0  # points an edge may run back against the flow
+HOOK = 6.0  # points an edge may run back against the flow (a gentle S-bend runs back 3 or 4; a hook 20 or more)
 STEP = 3.0  # points between the samples taken along an edge
 CELL = 64.0  # the side of a cell of the spatial index, in points
 
