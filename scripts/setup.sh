@@ -40,6 +40,8 @@ apt_install() { apt-get install -y -qq --no-install-recommends "$@" >/dev/null; 
 want=()
 command -v dot >/dev/null 2>&1 || want+=(graphviz)
 [ "$test_deps" = 1 ] && { command -v chromium >/dev/null 2>&1 || want+=(chromium); }
+# The diagrams' font: Graphviz measures every label in DejaVu Sans (docs/diagrams.md, "Output").
+fc-list 2>/dev/null | grep -q "DejaVu Sans" || want+=(fonts-dejavu-core)
 if [ "${#want[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     say "1/4 system packages with apt-get: ${want[*]} (Graphviz ~20 MB, Chromium ~300 MB, with their libraries)"

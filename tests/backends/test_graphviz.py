@@ -96,9 +96,13 @@ def test_resnet152_block_level_folds_stage3_and_labels_the_projection() -> None:
     in_stage3 = [i for i in folded if i.startswith("stage3.")]
     assert in_stage3 == ["stage3.1-35"]
     assert "bottleneck ×35" in plain(folded["stage3.1-35"]["label"])
-    (proj,) = [e for e in edges if e["id"] == "stage3.0.shortcut"]
-    assert proj["cls"] == "shortcut projection" and proj["dst"] == "stage3.0.add1"
-    assert proj["label"] == "projection\\nconv 1×1, 1024, s2 · bn\\n1024×14×14"
+    # The projection is a node beside the block's body (a side lane), its edge into the add labelled.
+    proj = nodes["stage3.0.shortcut"]
+    assert proj["cls"] == "shortcut projection conv"
+    assert "projection shortcut" in plain(proj["label"]) and "conv 1×1, 1024, s2 · bn" in plain(proj["label"])
+    (out,) = [e for e in edges if e["src"] == "stage3.0.shortcut"]
+    assert out["cls"] == "shortcut projection" and out["dst"] == "stage3.0.add1" and out["label"] == "1024×14×14"
+    assert '{rank=same; "title:stage3"; "title:stage3.0"; "stage3.0.conv1"; "stage3.0.shortcut"}' in text
     # The first block of the stage is drawn in full, as a cluster named by its path.
     assert 'subgraph "cluster_stage3.0"' in text and 'id="stage3.0"' in text
     assert len(nodes) < 40  # 152 layers deep, a page of nodes
@@ -150,7 +154,10 @@ def test_layer_level_ids_are_paths_and_edges_carry_the_analysis_shapes() -> None
             labelled += 1
             assert texts(g) == [shape(net.input if src == "input" else layers[src].out)], eid
     assert labelled > len(layers) * 0.9
-    assert len(svg_groups(data, "identity")) == 16 - 4  # every bottleneck but the first of each stage
+    # every bottleneck but the first of each stage: a lane node, the dashed edges into and out of it
+    lanes = {i for i, g in svg_groups(data, "identity").items() if "node" in g.get("class", "")}
+    assert lanes == {f"{b.name}.shortcut" for b in net.blocks if not b.name.endswith(".0")}
+    assert len(svg_groups(data, "identity")) == 3 * len(lanes) == 3 * (16 - 4)
 
 
 def test_inception_branches_meet_in_a_labelled_concat() -> None:
@@ -237,12 +244,33 @@ def test_svg_is_deterministic_and_stamps_no_time() -> None:
     assert not [c for c in comments if re.search(rb"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d", c)]
 
 
+def png_size(data: bytes) -> tuple[int, int]:
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 @needs_dot
-def test_png_and_pdf() -> None:
+def test_png_at_a_chosen_dpi_and_pdf_with_its_fonts() -> None:
     net = archspec.load("resnet18")
-    assert gv.render_bytes(net, "png").startswith(b"\x89PNG")
+    png = gv.render_bytes(net, "png", level="stage")
+    assert png.startswith(b"\x89PNG")
+    w, h = png_size(png)
+    root = ET.fromstring(gv.render_bytes(net, "svg", level="stage"))
+    pw, ph = (float(v) for v in root.get("viewBox", "").split()[2:])
+    # the default is twice a screen's 96 dpi: 192 px per 72 pt, sharp on a retina display
+    assert abs(w - pw * gv.DEFAULT_DPI / 72) < 4 and abs(h - ph * gv.DEFAULT_DPI / 72) < 4, (w, h, pw, ph)
+    w3, _ = png_size(gv.render_bytes(net, "png", level="stage", dpi=300))
+    assert abs(w3 - pw * 300 / 72) < 4
     pdf = gv.render_bytes(net, "pdf", level="stage")
     assert pdf.startswith(b"%PDF") and pdf == gv.render_bytes(net, "pdf", level="stage")
+    # every font embedded (a subset of it): each font descriptor carries its font file
+    descriptors = re.findall(rb"/Type /FontDescriptor", pdf)
+    assert descriptors and len(re.findall(rb"/FontFile[23]? \d+ 0 R", pdf)) == len(descriptors)
+    assert b"DejaVuSans" in pdf
+
+
+def test_svg_names_the_font_with_a_fallback() -> None:
+    text = archspec.load("resnet18").to_dot()
+    assert 'fontname="DejaVu Sans, sans-serif"' in text and "Helvetica" not in text
 
 
 def test_network_api_without_graphviz(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -38,6 +38,21 @@ def test_render_svg_has_the_folded_blocks(capsys: pytest.CaptureFixture[str], tm
     assert {"stage3.1-35", "stage3.0.shortcut", "legend"} <= ids
 
 
+@needs_dot
+def test_render_png_dpi(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    sizes = {}
+    for dpi in ("96", "288"):
+        target = tmp_path / f"r{dpi}.png"
+        assert run(capsys, "render", "resnet18", "--level", "stage", "-o", str(target), "--dpi", dpi)[0] == 0
+        data = target.read_bytes()
+        sizes[dpi] = int.from_bytes(data[16:20], "big")
+    assert abs(sizes["288"] - 3 * sizes["96"]) <= 3
+    code, _, err = run(capsys, "render", "resnet18", "-o", str(tmp_path / "r.svg"), "--dpi", "300")
+    assert code == 2 and "--dpi is for png output" in err
+    code, _, err = run(capsys, "render", "resnet18", "-o", str(tmp_path / "r.png"), "--dpi", "5")
+    assert code == 2 and "between 24 and 1200" in err
+
+
 def test_render_levels_rankdir_and_theme(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "r.dot"
     code, _, _ = run(capsys, "render", "resnet18", "-o", str(target), "--level", "layer", "--rankdir", "LR", "--theme", "dark")

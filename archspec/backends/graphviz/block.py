@@ -6,8 +6,9 @@ its stride and projection shortcut) is drawn in full, as a cluster of units:
 
 - a *run*: consecutive ops in one node, one row per op, norms and activations as suffixes
   ("conv 3×3, 64, s2 · bn · relu"); a channel gate (``scale``, SE) is one row of its run;
-- a *merge*: the add of a residual (then its shortcut is an edge of its own, a projection
-  labelled with its ops) or the concat of branches, which are drawn side by side;
+- a *merge*: the add of a residual or the concat of branches, which are drawn side by side;
+- a residual's shortcut in a lane beside the body: its ops as one node ("projection shortcut"), or
+  for an identity a small plaintext mark the dashed edge runs through;
 - a dense block or a ``repeat`` as one node.
 
 Stages are laid side by side (columns for TB, rows for LR), so deep networks fit on a page.
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from archspec.backends.graphviz.columns import GAP_PT, LINE_PT, along_across, plan, unit_size
+from archspec.backends.graphviz.columns import GAP_PT, along_across, plan, title_size, unit_size
 from archspec.backends.graphviz.dot import INPUT, LEGEND, OUTPUT, Dot
 from archspec.backends.graphviz.hierarchy import Item, Row, Tree, edge_shape, iteration_rows, scale_text, summary
 from archspec.backends.graphviz.labels import Html, attachable, caption, cost, esc, op_text, shape, table
@@ -46,19 +47,11 @@ class Unit:
     count: int = 0  # layer-graph nodes it stands for
     open_row: bool = False  # whether a following norm/act joins the last row
     lane: int | None = None  # the concat whose branch this unit is in: such units sit side by side
+    side: str | None = None  # a residual's shortcut ops (its kind): drawn beside the block's main path
+    beside: str | None = None  # a side unit: the unit of the body it stands beside
 
     def lines(self) -> list[str]:
         return [*([self.title] if self.title else []), *(t for _, t in self.rows), *self.notes]
-
-
-@dataclass
-class Shortcut:
-    """A residual's shortcut ops, drawn as one edge into the add."""
-
-    id: str
-    source: int  # the node feeding the shortcut
-    text: str
-    kind: str  # projection | zeropad
 
 
 class BlockView:
@@ -67,8 +60,9 @@ class BlockView:
         self.tree = Tree(net.graph)
         self.d = Dot(net, "block", theme, rankdir)
         self.units: list[Unit] = []
-        self.unit_of: dict[int, Unit | Shortcut] = {}
+        self.unit_of: dict[int, Unit] = {}
         self.run: Unit | None = None
+        self.identity: dict[int, Unit] = {}  # a residual's add -> the lane of its identity shortcut
         self.stage_totals = {t.name: t for t in net.stages}
         self.block_totals = {t.name: t for t in net.blocks}
 
@@ -124,13 +118,28 @@ class BlockView:
             elif child.kind == "shortcut":
                 res = self.tree.scope(child.parent if child.parent is not None else child.id)
                 kind = str(res.info.get("shortcut", "projection"))
-                text = " · ".join(op_text(n) for n in nodes)
-                sc = Shortcut(child.name, nodes[0].inputs[0], f"projection\n{text}" if kind == "projection" else text, kind)
-                for n in nodes:
-                    self.unit_of[n.id] = sc
+                self.close()
+                first = len(self.units)
+                self.ops(nodes, clusters)
+                for u in self.units[first:]:
+                    u.side = kind
+                self.units[first].id = child.name
+                self.units[first].title = f"{kind} shortcut"
+                self.units[first].cls = "shortcut"
+                self.close()
             elif child.kind == "residual":
                 self.close()
+                first = len(self.units)
                 self.walk(child, clusters)
+                body = next((u for u in self.units[first:] if not u.side), None)
+                if child.info.get("shortcut") == "identity" and body is not None:
+                    # No ops to draw: a lane of its own all the same, so the dashed edge runs beside the body.
+                    u = self.new(f"{child.name}.shortcut", "shortcut", clusters, rows=[(None, "identity")], side="identity")
+                    add = next(n for n in self.tree.nodes_in[child.id] if n.scope == child.id and n.defn.joins)
+                    self.identity[add.id] = u
+                for u in self.units[first:]:
+                    if u.side and body is not None:
+                        u.beside = body.id
             elif child.kind == "concat":
                 self.close()
                 for branch, bnodes in self.tree.items(child.id):
@@ -197,7 +206,13 @@ class BlockView:
             for seg in self.segments(group):
                 self.close()
                 if len(seg) == 1:
+                    first = len(self.units)
                     self.walk(seg[0], clusters if alone else (*clusters, seg[0].id))
+                    made = self.units[first:]
+                    if not alone and len(made) == 1 and made[0].count == len(self.tree.nodes_in[seg[0].id]):
+                        # One node says it all: no cluster around it, the node takes the block's path.
+                        made[0].id, made[0].clusters = seg[0].name, clusters
+                        made[0].title = f"{seg[0].name} · {seg[0].label}"
                 else:
                     self.fold(seg, clusters)
                 self.close()
@@ -232,7 +247,7 @@ class BlockView:
         t = self.d.theme
         if s.kind == "stage":
             tot = self.stage_totals[s.name]
-            notes = [f"→ {shape(tot.out)} · {cost(tot.params, tot.macs)}"]
+            notes = [f"→ {shape(tot.out)}", cost(tot.params, tot.macs)]
             return s.name, caption(t, stage_title(s.info, s.name), notes), "stage"
         tot = self.block_totals.get(s.name)
         return s.name, caption(t, f"{s.name} · {s.label}", [cost(tot.params, tot.macs)] if tot else []), "block"
@@ -242,14 +257,27 @@ class BlockView:
         sizes: dict[int, list[float]] = {}  # stage id -> [along the flow, across it]
         prev_lane: int | None = None
         group = [0.0, 0.0]  # the current row of side-by-side branches
-        labelled: set[int] = set()
+        titled: set[int] = set()
+        lr = self.d.rankdir == "LR"
         for u in self.units:
             lines = u.lines()
             a, c = along_across(unit_size(len(lines), max(map(len, lines), default=8)), self.d.rankdir)
-            st = sizes.setdefault(u.clusters[0], [LINE_PT * 3, 0.0])
-            if len(u.clusters) > 1 and u.clusters[1] not in labelled:
-                labelled.add(u.clusters[1])
-                st[0] += LINE_PT * 2 + 8  # the block cluster's label
+            sid = u.clusters[0]
+            if sid not in sizes:
+                sizes[sid] = [0.0, 0.0, 0.0]  # along, across, the titles beside the first row
+            st = sizes[sid]
+            for k, cid in enumerate(u.clusters):
+                if cid not in titled:  # a cluster's title stands beside its first row (above it, for LR)
+                    titled.add(cid)
+                    w, h = title_size(self.cluster(cid)[1], stage=k == 0)
+                    if lr:
+                        st[0] += GAP_PT / 2
+                        st[2] = max(st[2], w)
+                    else:
+                        st[2] += w + GAP_PT / 2
+            if u.side:  # beside the block's body
+                st[1] = max(st[1], group[1] + c)
+                continue
             if u.lane is not None and u.lane == prev_lane:
                 st[0] += max(0.0, a - group[0])
                 group = [max(group[0], a), group[1] + c]
@@ -258,7 +286,7 @@ class BlockView:
                 group = [a, c]
             st[1] = max(st[1], group[1])
             prev_lane = u.lane
-        cols = plan([(a, c) for a, c in sizes.values()])
+        cols = plan([(a + (t if lr else 0), c + (0 if lr else t)) for a, c, t in sizes.values()])
         return dict(zip(sizes, cols, strict=True))
 
     def draw(self) -> str:
@@ -281,21 +309,31 @@ class BlockView:
         d = self.d
         # Graphviz draws LR by rotating TB, which would stack the rows bottom-up: declare them in reverse.
         for c in sorted(set(self.col_of.values()), reverse=d.rankdir == "LR"):
+            main = f"column{c}"  # the nodes of a column's main path: Graphviz keeps them in line
             if c == 0:
                 d.within([])
-                d.endpoints()
+                d.endpoints(group=main)
             for u in (u for u in self.units if self.col_of[u.id] == c):
                 if c in self.ports and f"{self.ports[c][0]}.in" not in d.declared:
                     # A later column starts at a connector naming where its input comes from.
                     d.within([self.cluster(u.clusters[0])])
                     d.node(f"{self.ports[c][0]}.in", Html(f"<i>from {esc(self.ports[c][1])}</i>"), "connector in",
-                           shape="plaintext", style="")
+                           shape="plaintext", style="", group=main)
                 d.within([self.cluster(sid) for sid in u.clusters])
+                if u.side == "identity":
+                    d.node(u.id, Html(f'<i>{esc("identity")}</i>'), "shortcut identity", side=True, shape="plaintext",
+                           style="", fontcolor=d.theme.muted, fontsize=9)
+                    d.row(u.beside or u.id, u.id)
+                    continue
                 kind = dominant(u.kinds) if u.kinds else "other"
                 for k, _ in u.rows:
                     if k:
                         d.seen(k)
-                d.node(u.id, table(d.theme, u.title, u.rows, u.notes), " ".join(dict.fromkeys((u.cls, kind))), kind)
+                cls = " ".join(dict.fromkeys((u.cls, u.side or kind, kind)))
+                d.node(u.id, table(d.theme, u.title, u.rows, u.notes), cls, kind, side=bool(u.side),
+                       group=main if u.lane is None and not u.side else None)
+                if u.beside:
+                    d.row(u.beside, u.id)
         d.within([])
 
     def edges(self) -> None:
@@ -306,8 +344,6 @@ class BlockView:
         legend: dict[str, str] = {}
         for n in self.net.graph.nodes:
             dst = self.unit_of[n.id]
-            if isinstance(dst, Shortcut):
-                continue
             for pos, i in enumerate(n.inputs):
                 src = self.unit_of.get(i)
                 if src is dst:
@@ -315,10 +351,12 @@ class BlockView:
                 extra: dict[str, str | int | float | None] = {}
                 label: str | None = shape(self._out(i))
                 cls, eid, style = "data", None, ""
-                if isinstance(src, Shortcut):
-                    label, cls, eid, style = f"{src.text}\n{label}", f"shortcut {src.kind}", src.id, "bold"
-                    src = self.unit_of.get(src.source)
-                elif n.kind == "merge" and pos == 1 and self._identity(n):
+                if src is not None and src.side and not dst.side:
+                    cls = f"shortcut {src.side}"
+                lane = self.identity.get(n.id) if pos == 1 else None
+                if (src is not None and src.side) or dst.side or lane:
+                    extra["weight"] = 0  # the main path stays straight
+                if lane:
                     label, cls, style = None, "shortcut identity", "dashed"
                 sid = INPUT if src is None else src.id
                 c = self.col_of[dst.id]
@@ -328,9 +366,13 @@ class BlockView:
                     out = f"{frm}.out"
                     if (sid, out) not in seen:
                         seen.add((sid, out))
-                        d.node(out, Html(f"<i>to {esc(into)}</i>"), "connector out", shape="plaintext", style="")
+                        d.node(out, Html(f"<i>to {esc(into)}</i>"), "connector out", shape="plaintext", style="",
+                               group=f"column{self.col_of.get(sid, 0)}")
                         d.edge(sid, out, "data", shape(self._out(i)))
                     sid = f"{into}.in"
+                if lane:  # into the lane, then out of it into the add
+                    d.edge(sid, lane.id, cls, None, style=style, arrowhead="none", **extra)
+                    sid = lane.id
                 if (sid, dst.id) in seen:
                     continue
                 seen.add((sid, dst.id))
@@ -339,16 +381,12 @@ class BlockView:
                     labelled.add((sid, i))
                 if style:
                     extra["style"] = style
-                    legend[style] = "shortcut with ops (labelled)" if style == "bold" else "identity shortcut"
+                    legend[style] = "identity shortcut"
                 d.edge(sid, dst.id, cls, label, eid, **extra)
         last = self.unit_of[self.net.graph.output]
-        d.output(last.id if isinstance(last, Unit) else INPUT)
+        d.output(last.id, group=f"column{self.col_of[last.id]}")
         d.legend(list(legend.items()))
         d.edge(OUTPUT, LEGEND, "layout", style="invis")  # the legend goes under the last column
-
-    def _identity(self, n: Node) -> bool:
-        res = self.tree.scope(n.scope)
-        return res.kind == "residual" and res.info.get("shortcut") == "identity"
 
 
 def build(net: Target, theme: Theme, rankdir: str = "TB") -> str:

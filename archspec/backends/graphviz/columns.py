@@ -7,6 +7,7 @@ number of groups that brings the drawing closest to a page's proportions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from math import log
 
@@ -17,6 +18,15 @@ LINE_PT, CHAR_PT, GAP_PT = 13.0, 6.0, 40.0  # a label line, a character, and the
 def unit_size(lines: int, chars: int) -> tuple[float, float]:
     """(height, width) in points of a node with ``lines`` lines of at most ``chars`` characters."""
     return LINE_PT * lines + 14.0, CHAR_PT * chars + 24.0
+
+
+def title_size(label: str, stage: bool) -> tuple[float, float]:
+    """(width, height) in points of a cluster's title: a bold line, then small ones (HTML-like text)."""
+    lines = [re.sub(r"<[^>]+>", "", p) for p in label.split("<br")]
+    lines = [ln[ln.find(">") + 1:] if ln.startswith(" align") else ln for ln in lines if ln.strip()]
+    bold = (CHAR_PT * 1.25 if stage else CHAR_PT * 1.05) * len(lines[0]) if lines else 0.0
+    rest = max((CHAR_PT * 0.9 * len(ln) for ln in lines[1:]), default=0.0)
+    return max(bold, rest) + 16.0, LINE_PT * len(lines) + 8.0
 
 
 def along_across(size: tuple[float, float], rankdir: str) -> tuple[float, float]:

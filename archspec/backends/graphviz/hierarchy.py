@@ -96,10 +96,13 @@ def scale_text(tree: Tree, sc: Scope) -> str:
     return ("⊗ SE " if pooled else "⊗ scale ") + "→".join(str(w) for w in [c, *widths[:-1], c] if w)
 
 
-def summary(tree: Tree, sid: int, limit: int = 8) -> list[Row]:
-    """The main ops of a scope, one row each; blocks inside a section as 'name ×k'."""
+def summary(tree: Tree, sid: int, limit: int = 8, shortcuts: bool = True) -> list[Row]:
+    """The main ops of a scope, one row each; blocks inside a section as 'name ×k'; without
+    ``shortcuts``, no row for a residual's shortcut (a caller that says what is true of several blocks)."""
     rows: list[Row] = []
     _summarise(tree, tree.scope(sid), rows)
+    if not shortcuts:
+        rows = [r for r in rows if not (r[1].startswith("⊕ ") and r[1].endswith(" shortcut"))]
     if len(rows) > limit:
         rows = [*rows[:limit - 1], (None, f"… {len(rows) - limit + 1} more")]
     return rows
@@ -140,3 +143,33 @@ def iteration_rows(tree: Tree, sc: Scope) -> list[Row]:
     """The main ops of the first pass of a ``dense`` or ``repeat`` (all passes do the same)."""
     prefix = f"{sc.name}.0."
     return [(kind_of(n.op), op_text(n)) for n in tree.nodes_in[sc.id] if n.name.startswith(prefix) and kind_of(n.op) in _MAIN]
+
+
+# ---- the shortcuts of a stage, all of them (not those of one block standing for the rest) ------
+
+SHORTCUT_KINDS = ("projection", "zeropad", "identity")
+
+
+def shortcut_counts(tree: Tree, sid: int) -> dict[str, int]:
+    """How many residuals inside a scope have each kind of shortcut (identity, projection, zeropad,
+    none: a ``when_same`` residual whose shapes differ has no shortcut at all)."""
+    out: dict[str, int] = {}
+    for s in tree.g.scopes:
+        if s.kind != "residual" or not tree.nodes_in[s.id]:
+            continue
+        p: int | None = s.id
+        while p is not None and p != sid:
+            p = tree.g.scopes[p].parent
+        if p == sid:
+            kind = str(s.info.get("shortcut", "none"))
+            out[kind] = out.get(kind, 0) + 1
+    return out
+
+
+def shortcut_text(counts: dict[str, int]) -> str | None:
+    """'⊕ shortcuts: 1 projection + 2 identity' ('+ 1 none' for residuals left without one); None
+    when no residual has a shortcut."""
+    if not any(v for k, v in counts.items() if k != "none"):
+        return None
+    kinds = dict.fromkeys(k for k in (*SHORTCUT_KINDS, *sorted(counts), "none") if k in counts)
+    return "⊕ shortcuts: " + " + ".join(f"{counts[k]} {k}" for k in kinds)

@@ -47,6 +47,39 @@ def config(info: dict[str, Any], width: int = 44) -> list[str]:
     return textwrap.wrap(" ".join(words), width, break_long_words=False, break_on_hyphens=False)
 
 
+# A block's arguments in the papers' terms, in the order the papers' tables give them: the argument's
+# name -> how it reads. Arguments not here (rates, flags, derived widths) go to the tooltip only.
+PAPER_ARGS: dict[str, str] = {
+    "c": "width {}",
+    "expansion": "expansion {}", "t": "expansion {}", "e": "expansion {}", "exp": "exp size {}",
+    "groups": "groups {}", "g": "group width {}", "b": "bottleneck ratio {}",
+    "s": "stride {}",
+    "k": "kernel {0}×{0}",
+    "se": "SE {}",
+    "n": "{} layers", "growth": "growth {}",
+    "squeeze": "squeeze {}", "expand1": "expand 1×1 {}", "expand3": "expand 3×3 {}",
+}
+# Values that say nothing: the default of an argument that is usually left alone.
+_QUIET = {"groups": (1,), "se": (0, 0.0, False), "s": (), "b": ()}
+
+
+def paper_args(info: dict[str, Any], width: int = 48) -> list[str]:
+    """A block's arguments as the papers give them ('width 128 · expansion 4 · stride 2'), wrapped."""
+    words = []
+    for key, fmt in PAPER_ARGS.items():
+        v = info.get(key)
+        if v is None or isinstance(v, (list, dict)) or v in _QUIET.get(key, ()):
+            continue
+        words.append("SE" if key == "se" and v is True else fmt.format(_num(v)))
+    lines: list[str] = []
+    for w in words:
+        if lines and len(lines[-1]) + 3 + len(w) <= width:
+            lines[-1] += f" · {w}"
+        else:
+            lines.append(w)
+    return lines
+
+
 def op_text(n: Node, ins: list[tuple[int, ...]] | None = None) -> str:
     """A short description of one op, from its registry entry: 'conv 3×3, 64, s2', 'maxpool 3×3, s2', 'fc 1000';
     with the input shapes, a join says what it joins ('concat 64+128')."""

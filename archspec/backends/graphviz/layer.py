@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 # Scopes drawn as clusters. Residual, concat and scale scopes share their block's path and add
 # nothing a reader needs a box for: their merge op says what they are.
 CLUSTERED = ("stage", "block", "branch", "shortcut", "dense", "repeat")
+MAIN = "main"  # the group of the ops on the main path: Graphviz keeps them in line
 
 
 def build(net: Target, theme: Theme, rankdir: str = "TB") -> str:
@@ -45,32 +46,44 @@ def build(net: Target, theme: Theme, rankdir: str = "TB") -> str:
                 title = f"dense ×{s.info.get('layers', '?')}, growth {s.info.get('growth', '?')}"
             elif s.kind == "repeat":
                 title = f"repeat ×{s.info.get('repeats', '?')}"
-            else:
-                title = s.name.rpartition(".")[2]
+            else:  # a branch: its box says enough, and a title would only say "branch2"
+                labels[sid] = (s.name, Html(""), s.kind)
+                return labels[sid]
             labels[sid] = (s.name, caption(theme, title, notes), s.kind)
         return labels[sid]
 
-    d.endpoints()
+    d.endpoints(group=MAIN)
+    # An identity shortcut runs down a lane of its own beside the block's body, through a small
+    # "identity" node on the rank of the body's first op: the residual scope -> that node's id.
+    lanes = {sid: f"{g.scopes[sid].name}.shortcut" for sid, s in enumerate(g.scopes)
+             if s.kind == "residual" and s.info.get("shortcut") == "identity"}
     for n in g.nodes:
         chain = [sid for sid in tree.chain[n.id][1:] if g.scopes[sid].kind in CLUSTERED]
         d.within([cluster(sid) for sid in chain])
         kind = kind_of(n.op)
         notes = [cost(n.params, n.macs, brief=True)] if n.params or n.macs else []
-        d.node(n.name, table(theme, None, [(kind, op_text(n))], notes), f"layer {kind}", kind)
+        main = not any(g.scopes[sid].kind in ("branch", "shortcut") for sid in chain)
+        d.node(n.name, table(theme, None, [(kind, op_text(n))], notes), f"layer {kind}", kind, group=MAIN if main else None)
+        for sid in tree.chain[n.id]:
+            if sid in lanes and tree.nodes_in[sid][0] is n:
+                d.node(lanes[sid], Html("<i>identity</i>"), "shortcut identity", side=True, shape="plaintext", style="",
+                       fontcolor=theme.muted, fontsize=9)
+                d.row(n.name, lanes[sid])
     d.within([])
     identity = False
     labelled: set[int] = set()  # a tensor read twice (a fan-out) has its shape on the first edge only
     for n in g.nodes:
-        res = g.scopes[n.scope]
         for pos, i in enumerate(n.inputs):
             src = INPUT if i < 0 else g.nodes[i].name
-            if n.kind == "merge" and pos == 1 and res.kind == "residual" and res.info.get("shortcut") == "identity":
-                d.edge(src, n.name, "shortcut identity", None, style="dashed")
+            if n.kind == "merge" and pos == 1 and n.scope in lanes:
+                lane = lanes[n.scope]
+                d.edge(src, lane, "shortcut identity", None, style="dashed", arrowhead="none", weight=0)
+                d.edge(lane, n.name, "shortcut identity", None, style="dashed", weight=0)
                 identity = True
             else:
                 label = None if i in labelled else shape(g.input if i < 0 else g.nodes[i].out)
                 labelled.add(i)
                 d.edge(src, n.name, "data", label)
-    d.output(g.nodes[g.output].name if g.nodes else INPUT)
+    d.output(g.nodes[g.output].name if g.nodes else INPUT, group=MAIN)
     d.legend([("dashed", "identity shortcut")] if identity else [])
     return d.text()

@@ -77,7 +77,10 @@ class Theme:
     cluster_line: str
     block_fill: str
     tint: float  # how much of the kind colour goes into a node's fill
-    font: str = "Helvetica"
+    # DejaVu Sans: installed by scripts/setup.sh (fonts-dejavu-core), what Graphviz measures labels with,
+    # so rsvg, cairo (png, pdf) and a browser that has it draw the same; it is wide, so a browser that
+    # falls back to its own sans-serif still fits the text in its boxes.
+    font: str = "DejaVu Sans, sans-serif"
 
     def fill(self, kind: str) -> str:
         return _mix(KIND_HUE[kind], self.background, self.tint)
