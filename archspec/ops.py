@@ -183,7 +183,15 @@ COMBINATORS = {
         info={"split": ArgDoc(WHOLE, "none (every branch reads the whole input)",
                               "divides the input channels; one branch per chunk", "equal channel chunks, one per branch")},
     ),
-    "branch": OpSchema(doc="branch: one path inside concat"),
+    "sum": OpSchema(
+        keys=("act",),
+        doc="sum [act=KIND]: branches side by side, their outputs added (equal shapes; RepVGG's 3×3 + 1×1 + "
+            "identity), then the activation; `branch: identity` is the input itself, `branch: norm bn` a normalised one",
+        info={"act": ArgDoc(WORD, "none", code_words(ACTIVATIONS), "an activation after the addition")},
+    ),
+    "branch": OpSchema(doc="branch: one path inside concat or sum"),
+    "shortcut": OpSchema(doc="shortcut: inside `residual:`, the shortcut written out (any ops and combinators; "
+                             "ResNet-D's `avgpool 2 s2` → `conv C k1 act=none`); a body that makes nothing is the identity"),
     "scale": OpSchema(doc="scale: multiply the input by the body's output (a channel gate, as in SE)"),
     "repeat": OpSchema(positional=("n",), keys=("n",), aliases={"x": "n"}, doc="repeat N: the body N times",
                        info={"n": ArgDoc(WHOLE, "required", "≥ 1", "how many times; not scaled by depth")}),

@@ -283,6 +283,11 @@ stem:
     branch: identity
     branch: conv 8 k3 groups=8 act=silu
   shuffle 2
+  sum act=relu:
+    branch: conv 24 k3 act=none
+    branch: conv 24 k1 act=none
+    branch: norm bn
+    branch: identity
   residual drop_path=0.1 order=shortcut_first:
     conv 32 k3 s2 act=gelu
     scale:
@@ -304,6 +309,11 @@ stem:
   norm ln
   residual shortcut=zeropad:
     conv 48 k3 s2 act=relu6
+  residual order=shortcut_first:
+    conv 48 k3 s2
+    shortcut:
+      avgpool 2 s2 ceil
+      conv 48 k1 act=none
   act tanh
   act sigmoid
 head:

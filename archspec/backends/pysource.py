@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 _RESERVED = {"self", "x", "nn", "torch", "F", "OrderedDict", "super"}
 _SHORTCUT_WORDS = {"identity": "identity shortcut", "projection": "projection shortcut",
-                   "zeropad": "zero-padding shortcut", "none": "no shortcut"}
-_SUFFIX = {"identity": "", "projection": "Projection", "zeropad": "ZeroPad", "none": "NoSkip"}
+                   "zeropad": "zero-padding shortcut", "none": "no shortcut", "explicit": "shortcut written out"}
+_SUFFIX = {"identity": "", "projection": "Projection", "zeropad": "ZeroPad", "none": "NoSkip", "explicit": "Shortcut"}
 
 
 @dataclass
