@@ -152,7 +152,7 @@ def _stride(xs: tuple[int, ...], ys: tuple[int, ...], span: ir.Span | None) -> i
 
 
 def _concat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    branches = [b for b in st.body if b.kind != "let"]
+    branches = [b for b in _chosen(lw, st.body, ctx) if b.kind != "let"]
     split = _split(lw, a, st, x, len(branches), ctx) if "split" in a else 0
     sid = lw.open_scope("concat", ctx.prefix, "concat", ctx.scope, st.span, {"split": split} if split else None)
     outs = _branches(lw, st, x, ctx, sid, split)
@@ -178,7 +178,7 @@ def _branches(lw: Lowerer, st: ir.Compound, x: T, ctx: Ctx, sid: int, split: int
     """Lower the `branch:` children of `concat:` or `sum:` (``split``: each reads its chunk), shapes checked."""
     what = st.name
     outs: list[T] = []
-    for b in st.body:
+    for b in _chosen(lw, st.body, ctx):
         if b.kind == "let":
             ctx.env.values[b.name] = lw.eval(b.value, ctx.env)
             continue
@@ -207,6 +207,21 @@ def _branches(lw: Lowerer, st: ir.Compound, x: T, ctx: Ctx, sid: int, split: int
     if not outs:
         raise SpecError(f"`{what}:` needs at least one `branch:`", st.span)
     return outs
+
+
+def _chosen(lw: Lowerer, stmts: list[Any], ctx: Ctx) -> list[Any]:
+    """The statements with each `if` replaced by the body it takes: a branch may exist on a condition
+    (RepVGG's identity branch only where the shape is kept)."""
+    out: list[Any] = []
+    for st in stmts:
+        if st.kind != "if":
+            out.append(st)
+            continue
+        for br in st.branches:
+            if br.test is None or lw.ev.truth(lw.eval(br.test, ctx.env), br.test.span, ctx.env):
+                out += _chosen(lw, br.body, ctx)
+                break
+    return out
 
 
 def _split(lw: Lowerer, a: dict[str, Any], st: ir.Compound, x: T, branches: int, ctx: Ctx) -> int:

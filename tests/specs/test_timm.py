@@ -1,0 +1,58 @@
+"""Zoo models checked against timm's implementation (a test dependency): parameters, fvcore's count
+run on timm's own module, and the logits after a positional weight copy."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+
+import pytest
+import torch
+
+import archspec
+from archspec.backends.torch import copy_by_position
+
+timm = pytest.importorskip("timm")
+
+MODELS = ["resnet50d", "repvgg_a0"]
+
+
+def _theirs(name: str) -> torch.nn.Module:
+    torch.manual_seed(0)
+    m = timm.create_model(name, pretrained=False).eval()
+    g = torch.Generator().manual_seed(1)
+    for mod in m.modules():  # statistics and affine terms away from 0/1, so every BN matters
+        if isinstance(mod, torch.nn.BatchNorm2d):
+            n = mod.num_features
+            mod.running_mean.copy_(torch.randn(n, generator=g) * 0.1)
+            mod.running_var.copy_(torch.rand(n, generator=g) + 0.5)
+            mod.weight.data.copy_(torch.rand(n, generator=g) * 0.2 + 0.2)  # small: summed branches stay O(1)
+            mod.bias.data.copy_(torch.randn(n, generator=g) * 0.1)
+    return m
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_params_and_logits_equal_timms(name: str) -> None:
+    net = archspec.load(name)
+    theirs = _theirs(name)
+    assert net.params == sum(p.numel() for p in theirs.parameters())
+    ours = net.to_torch().eval()
+    copy_by_position(ours, theirs.state_dict())
+    x = torch.randn(2, *net.input)
+    with torch.no_grad():
+        a, b = ours(x), theirs(x)
+    assert torch.allclose(a, b, atol=1e-4, rtol=1e-4), (a - b).abs().max()
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_fvcore_counts_timms_module_as_we_do(name: str) -> None:
+    fvcore = pytest.importorskip("fvcore.nn")
+    net = archspec.load(name)
+    theirs = _theirs(name)
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        counter = fvcore.FlopCountAnalysis(theirs, torch.zeros(1, *net.input))
+        counter.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
+        total = counter.total()
+    assert net.count("fvcore") == total
