@@ -114,3 +114,10 @@ def test_a_parameter_named_like_a_shorthand_is_rejected_at_the_definition() -> N
         archspec.loads(spec("block b(c1, s=1):\n  conv c1 k3\nstem:\n  b 8\n"))
     assert e.value.span is not None and e.value.span.line == 3 and "c_1" in (e.value.hint or "")
     archspec.loads(spec("block b(ch1, s=1):\n  conv ch1 k3\nstem:\n  b ch1=8\n"))  # two letters: a name
+
+
+def test_block_diagram_draws_every_branch_and_the_written_out_shortcut() -> None:
+    net = archspec.loads(RESNET_D.replace("  down 16\n", "  down 16\n  repvgg 16\n"))
+    dot = net.to_dot("block")
+    assert "avgpool 2×2, s2, ceil · conv 1×1, 16 · bn" in dot  # the shortcut's edge says its ops
+    assert dot.count("⊕ add") == 2 and "conv 1×1, 16 · bn" in dot and "conv 3×3, 16 · bn" in dot
