@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from archspec import ir
+from archspec.branches import concat, select, sum_
 from archspec.errors import SpecError, shape_text
 from archspec.expr import as_float, as_int, as_word
 from archspec.layerops import NoAttrs
 from archspec.layerops.act import ALIASES as ACT_ALIASES
 from archspec.layerops.conv import ConvAttrs
 from archspec.layerops.droppath import DropPathAttrs
-from archspec.layerops.slice import SliceAttrs
 from archspec.layerops.zeropad import ZeroPadAttrs
 from archspec.ops import ACTIVATIONS, COMBINATORS, NORMS, ORDERS, SHORTCUTS, bind, conv_out
 from archspec.primitives import add_act, add_norm
@@ -151,94 +151,6 @@ def _stride(xs: tuple[int, ...], ys: tuple[int, ...], span: ir.Span | None) -> i
     return s
 
 
-def _concat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    branches = [b for b in _chosen(lw, st.body, ctx) if b.kind != "let"]
-    split = _split(lw, a, st, x, len(branches), ctx) if "split" in a else 0
-    sid = lw.open_scope("concat", ctx.prefix, "concat", ctx.scope, st.span, {"split": split} if split else None)
-    outs = _branches(lw, st, x, ctx, sid, split)
-    return lw.add("concat", outs, NoAttrs(), "concat", ctx.with_(scope=sid), st.span)
-
-
-def _sum(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    """`sum:` adds its branches' outputs (RepVGG's 3×3 + 1×1 + identity); every branch reads the whole input."""
-    sid = lw.open_scope("sum", ctx.prefix, "sum", ctx.scope, st.span)
-    outs = _branches(lw, st, x, ctx, sid, 0)
-    if len(outs) < 2:
-        raise SpecError("`sum:` adds two or more branches", st.span, hint="add a `branch:` (`branch: identity` is the input)")
-    inner = ctx.with_(scope=sid)
-    out = lw.add("add", outs, NoAttrs(), "add", inner, st.span)
-    if "act" in a:  # the activation after the addition (RepVGG's ReLU)
-        kind = as_word(*a["act"], "activation", ACTIVATIONS)
-        if kind != "none":
-            out = add_act(lw, out, ACT_ALIASES.get(kind, kind), inner, st.span)
-    return out
-
-
-def _branches(lw: Lowerer, st: ir.Compound, x: T, ctx: Ctx, sid: int, split: int) -> list[T]:
-    """Lower the `branch:` children of `concat:` or `sum:` (``split``: each reads its chunk), shapes checked."""
-    what = st.name
-    outs: list[T] = []
-    for b in _chosen(lw, st.body, ctx):
-        if b.kind == "let":
-            ctx.env.values[b.name] = lw.eval(b.value, ctx.env)
-            continue
-        if b.kind != "compound" or b.name != "branch":
-            raise SpecError(f"inside `{what}:` every statement is a `branch:`", b.span, hint="wrap it as `branch: ...`")
-        bind("branch", COMBINATORS["branch"], b.args, lambda e: lw.eval(e, ctx.env), b.span)
-        name = lw.alloc(ctx.prefix, "branch")
-        bsid = lw.open_scope("branch", name, "branch", sid, b.span)
-        inner = ctx.with_(prefix=name, scope=bsid)
-        xi = x
-        if split:  # branch i reads the i-th of `split` equal channel chunks
-            chunk = x.shape[0] // split
-            i = len(outs)
-            xi = lw.add("slice", [x], SliceAttrs(i * chunk, (i + 1) * chunk), "slice", inner, b.span)
-        y = lw.body(b.body, xi, inner)
-        if len(y.shape) != 3:
-            raise SpecError("a branch must end with a C×H×W map", b.span)
-        if what == "sum" and outs and y.shape != outs[0].shape:
-            raise SpecError(f"branch gives {shape_text(y.shape)} but the first branch gives {shape_text(outs[0].shape)}; "
-                            "`sum:` adds equal shapes", b.span,
-                            hint="give every branch the same channels and stride")
-        if outs and y.shape[1:] != outs[0].shape[1:]:
-            raise SpecError(f"branch gives {y.shape[1]}×{y.shape[2]} maps but the first branch gives "
-                            f"{outs[0].shape[1]}×{outs[0].shape[2]}; concat needs equal sizes", b.span)
-        outs.append(y)
-    if not outs:
-        raise SpecError(f"`{what}:` needs at least one `branch:`", st.span)
-    return outs
-
-
-def _chosen(lw: Lowerer, stmts: list[Any], ctx: Ctx) -> list[Any]:
-    """The statements with each `if` replaced by the body it takes: a branch may exist on a condition
-    (RepVGG's identity branch only where the shape is kept)."""
-    out: list[Any] = []
-    for st in stmts:
-        if st.kind != "if":
-            out.append(st)
-            continue
-        for br in st.branches:
-            if br.test is None or lw.ev.truth(lw.eval(br.test, ctx.env), br.test.span, ctx.env):
-                out += _chosen(lw, br.body, ctx)
-                break
-    return out
-
-
-def _split(lw: Lowerer, a: dict[str, Any], st: ir.Compound, x: T, branches: int, ctx: Ctx) -> int:
-    """The N of `concat split=N:`, checked: the input's channels divide into N chunks, one per branch."""
-    n = as_int(*a["split"], ctx.env, "split", minimum=1)
-    span = a["split"][1]
-    if len(x.shape) != 3:
-        raise SpecError(f"`concat split={n}` needs a C×H×W input, got {shape_text(x.shape)}", span)
-    if x.shape[0] % n:
-        raise SpecError(f"split={n} does not divide the {x.shape[0]} input channels into equal chunks", span,
-                        hint=f"the chunks must be equal: choose a divisor of {x.shape[0]}")
-    if branches != n:
-        raise SpecError(f"split={n} makes {n} chunks but `concat` has {branches} branch(es)", span,
-                        hint="one `branch:` per chunk; `branch: identity` passes its chunk through")
-    return n
-
-
 def _scale(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     """`scale:` multiplies its input by its body, the gate. The gate's convs default to no norm; `in` in
     it stays the enclosing block's or section's input (the gate's input is in.c only in a block of its own)."""
@@ -337,9 +249,14 @@ def _stray_shortcut(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: 
                     hint="write it in the residual's body: `residual:` … `shortcut:` …")
 
 
+def _stray_attention(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    raise SpecError("`attention:` belongs directly inside `select:`", st.span,
+                    hint="write it after the branches of a `select:`")
+
+
 def _stray_branch(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    raise SpecError("`branch:` belongs inside `concat:` or `sum:`", st.span,
-                    hint="write `concat:` or `sum:` and put the branches under it")
+    raise SpecError("`branch:` belongs inside `concat:`, `sum:` or `select:`", st.span,
+                    hint="write `concat:`, `sum:` or `select:` and put the branches under it")
 
 
 def _group(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -362,10 +279,12 @@ def _group(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T
 _LOWER = {
     "group": _group,
     "residual": _residual,
-    "concat": _concat,
-    "sum": _sum,
+    "concat": concat,
+    "sum": sum_,
+    "select": select,
     "branch": _stray_branch,
     "shortcut": _stray_shortcut,
+    "attention": _stray_attention,
     "scale": _scale,
     "repeat": _repeat,
     "dense": _dense,

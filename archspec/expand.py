@@ -61,13 +61,17 @@ class _Expander:
             self.body(self.items(s), indent + 1)
         elif s.kind == "residual":
             self.residual(s, indent)
-        elif s.kind in ("concat", "sum"):
-            head = f"concat split={s.info['split']}:" if s.info.get("split") else f"{s.kind}:"
+        elif s.kind in ("concat", "sum", "select"):
+            head = f"{s.kind} split={s.info['split']}:" if s.info.get("split") else f"{s.kind}:"
             adds = {it.id for it in self.items(s) if _is(it, Add)}
             act = next((it for it in self.items(s) if _is(it, Act) and it.inputs[0] in adds), None)
             self.emit(indent, f"sum act={act.attrs.kind}:" if act is not None else head)
-            for b in self.items(s):
-                if isinstance(b, Scope):
+            # Every branch in the order written, a pass-through one too (it has no nodes of its own).
+            for b in [self.g.scopes[c] for c in s.children]:
+                if b.kind == "attention":
+                    self.emit(indent + 1, "attention:")
+                    self.body(self.items(b), indent + 2)
+                elif b.kind == "branch":
                     self.emit(indent + 1, "branch:")
                     written = len(self.out)
                     self.body(self.items(b), indent + 2)

@@ -288,6 +288,13 @@ stem:
     branch: conv 24 k1 act=none
     branch: norm bn
     branch: identity
+  select split=2:
+    branch: conv 24 k3
+    branch: conv 24 k3 d2
+    attention:
+      mean keep
+      conv 8 k1
+      conv 48 k1 norm=none act=none bias=false
   residual drop_path=0.1 order=shortcut_first:
     conv 32 k3 s2 act=gelu
     scale:

@@ -121,3 +121,48 @@ def test_block_diagram_draws_every_branch_and_the_written_out_shortcut() -> None
     dot = net.to_dot("block")
     assert "avgpool 2×2, s2, ceil · conv 1×1, 16 · bn" in dot  # the shortcut's edge says its ops
     assert dot.count("⊕ add") == 2 and "conv 1×1, 16 · bn" in dot and "conv 3×3, 16 · bn" in dot
+
+
+SK = spec("""stem:
+  select split=2:
+    branch: conv 16 k3
+    branch: conv 16 k3 d2
+    attention:
+      mean keep
+      conv 8 k1
+      conv 32 k1 norm=none act=none bias=false
+""", input="8x8x8")
+
+
+def test_select_weighs_the_branches_by_a_softmax_across_them() -> None:
+    torch = pytest.importorskip("torch")
+    net = archspec.loads(SK)
+    m = net.to_torch().eval()
+    convs = [x for x in m.modules() if isinstance(x, torch.nn.Conv2d)]
+    norms = [x for x in m.modules() if isinstance(x, torch.nn.BatchNorm2d)]
+    x = torch.randn(2, 8, 8, 8)
+    with torch.no_grad():
+        b1 = torch.relu(norms[0](convs[0](x[:, :4])))
+        b2 = torch.relu(norms[1](convs[1](x[:, 4:])))
+        z = torch.relu(norms[2](convs[2]((b1 + b2).mean((2, 3), keepdim=True))))
+        w = convs[3](z).view(2, 2, 16, 1, 1).softmax(1)
+        assert torch.allclose(m(x), b1 * w[:, 0] + b2 * w[:, 1], atol=1e-6)
+
+
+@pytest.mark.parametrize(("body", "msg"), [
+    ("  select:\n    branch: conv 8 k3\n    branch: conv 8 k1\n", "needs one `attention:` body"),
+    ("  select:\n    branch: conv 8 k3\n    branch: conv 8 k1\n    attention:\n      mean keep\n      conv 8 k1\n",
+     "needs 2·8 = 16 channels at 1×1"),
+    ("  attention:\n    conv 8 k1\n", "belongs directly inside `select:`"),
+])
+def test_select_errors_are_located(body: str, msg: str) -> None:
+    with pytest.raises(SpecError, match=msg) as e:
+        archspec.loads(spec("stem:\n" + body, input="8x8x8"))
+    assert e.value.span is not None
+
+
+def test_select_expands_and_draws() -> None:
+    net = archspec.loads(SK)
+    back = archspec.loads(net.expand(), "<expanded>")
+    assert [(n.name, n.op, n.out) for n in back.graph.nodes] == [(n.name, n.op, n.out) for n in net.graph.nodes]
+    assert "softmax across 2" in net.to_dot("block")

@@ -21,7 +21,7 @@ from typing import Any
 import torch
 from torch import fx, nn
 
-from archspec.layerops.add import add_all, add_all_
+from archspec.backends.layers import add_all, add_all_
 
 _ADDS = (operator.add, operator.iadd, add_all, add_all_)
 
@@ -98,9 +98,10 @@ def reparameterize(m: fx.GraphModule, modules: dict[str, nn.Module]) -> int:
     """Fold every foldable addition of parallel branches into one conv (in place); how many were folded."""
     folded = 0
     for node in list(m.graph.nodes):
-        if node.op != "call_function" or node.target not in _ADDS or len(node.args) < 2:
+        if node.op != "call_function" or node.target not in _ADDS:
             continue
-        parts = [_branch(a, modules) for a in node.args]
+        operands = list(node.args[0]) if node.target in (add_all, add_all_) else list(node.args)
+        parts = [_branch(a, modules) for a in operands]
         if any(p is None for p in parts):
             continue
         inputs = {id(p[1]) for p in parts if p is not None}
@@ -111,7 +112,7 @@ def reparameterize(m: fx.GraphModule, modules: dict[str, nn.Module]) -> int:
         merged = _merge([p for p in parts if p is not None], convs[0][2].out_channels)
         if merged is None:
             continue
-        conv_node = next(a for a, p in zip(node.args, parts, strict=True) if p is not None and p[0] == "conv")
+        conv_node = next(a for a, p in zip(operands, parts, strict=True) if p is not None and p[0] == "conv")
         target = conv_node.target
         setattr_path(m, target, merged)
         modules[target] = merged

@@ -32,7 +32,9 @@ class Add(OpDef):
         # `out += identity`, as torchvision writes it, on an operand nothing else reads.
         if len(args) == 2:
             return (operator.iadd if inplace else operator.add), tuple(args)
-        return (add_all_ if inplace else add_all), tuple(args)
+        from archspec.backends.layers import add_all, add_all_
+
+        return (add_all_ if inplace else add_all), (list(args),)
 
     def python(self, a: Any, args: list[str]) -> str:
         return " + ".join(args)
@@ -43,18 +45,3 @@ class Add(OpDef):
     def label(self, a: Any, ins: list[Shape] | None = None) -> str:
         return "⊕ add"
 
-
-def add_all(*xs: Any) -> Any:
-    """``x0 + x1 + … + xn``, left to right, as a `sum:` of branches is written by hand."""
-    out = xs[0]
-    for x in xs[1:]:
-        out = out + x
-    return out
-
-
-def add_all_(*xs: Any) -> Any:
-    """``add_all`` accumulating into the first operand (nothing else reads it)."""
-    out = xs[0]
-    for x in xs[1:]:
-        out += x
-    return out

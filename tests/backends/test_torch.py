@@ -95,6 +95,13 @@ COMBINATOR_SPEC = spec(
     branch: conv 16 k3 act=none
     branch: conv 16 k1 act=none
     branch: norm bn
+  select split=2:
+    branch: conv 16 k3
+    branch: conv 16 k3 d2
+    attention:
+      mean keep
+      conv 8 k1
+      conv 32 k1 norm=none act=none bias=false
   residual:
     conv 16 k3 s2
     shortcut:
