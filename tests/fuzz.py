@@ -90,7 +90,8 @@ OPS = [*language_ops.OPS, *language_ops.COMBINATORS]
 EXAMPLE_LINES = sorted({line.strip() for op in layerops.all_ops().values() for line in op.example.splitlines()
                         if line.strip() and not line.strip().endswith(":") and not line.startswith(" ")})
 BLOCKS = ["basic", "bottleneck", "preact_basic", "se", "dwsep", "inverted_residual", "mbconv", "mbv3", "inception",
-          "dense_layer", "transition", "dense_block", "vgg_stage", "bottleneck_d", "basic_d", "repvgg"]
+          "dense_layer", "transition", "dense_block", "vgg_stage", "bottleneck_d", "basic_d", "repvgg", "sk_conv",
+          "sk_basic"]
 WORDS = ["relu", "relu6", "silu", "none", "auto", "projection", "zeropad", "when_same", "true", "false", "global",
          "ln", "gn", "gelu", "mish", "identity", "same", "bilinear", "nearest", "shortcut_first", "split", "for", "range",
          "runs", "len", "log", "fixed", "[", "]", "k1x7", "p0x3", "s2x1",
@@ -296,6 +297,15 @@ def _body(rng: random.Random, indent: int, depth: int = 0) -> list[str]:
                 else:
                     out.append(pad + "  branch:")
                     out += _body(rng, indent + 4, depth + 1)
+        elif depth < 3 and r < 0.265:  # `select:` (attention across branches), its attention body right or wrong
+            n = rng.randint(1, 3)
+            out.append(pad + rng.choice(["select:", f"select split={n}:"]))
+            for _ in range(n):
+                out.append(pad + rng.choice(["  branch: conv 16 k3", "  branch: conv 16 k3 d2", "  branch: identity"]))
+            if rng.random() < 0.9:
+                out.append(pad + "  attention:")
+                out += [pad + "    mean keep", pad + "    conv 8 k1",
+                        pad + f"    conv {rng.choice([16 * n, 16, 32])} k1 norm=none act=none bias=false"]
         elif depth < 3 and r < 0.28:  # a residual whose shortcut is written out (ResNet-D), sometimes misplaced
             out.append(pad + rng.choice(["residual:", "residual act=relu:", "residual order=shortcut_first:",
                                          "residual shortcut_norm=bn:", "residual shortcut=when_same shortcut_norm=bn:"]))
@@ -337,7 +347,7 @@ def random_spec(rng: random.Random) -> str:
     lines += _body(rng, 2)
     if rng.random() < 0.5:
         blk = rng.choice(["basic", "bottleneck", "inverted_residual", "dwsep", "mbconv", "vgg_stage", "preact_basic",
-                          "bottleneck_d", "repvgg"])
+                          "bottleneck_d", "repvgg", "sk_basic"])
         lines.append(f"stages {blk}:")
         for _ in range(rng.randint(1, 3)):
             r = rng.random()
