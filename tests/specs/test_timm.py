@@ -15,7 +15,7 @@ from archspec.backends.torch import copy_by_position
 
 timm = pytest.importorskip("timm")
 
-MODELS = ["resnet50d", "repvgg_a0", "skresnet18", "resnest50d"]
+MODELS = ["resnet50d", "repvgg_a0", "skresnet18", "resnest50d", "ghostnet_100"]
 
 
 def _theirs(name: str) -> torch.nn.Module:
