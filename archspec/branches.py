@@ -1,5 +1,5 @@
-"""Lowering of the combinators with `branch:` children: `concat:` (joined along channels), `sum:` (added)
-and `select:` (weighted by an attention across the branches, SKNet / ResNeSt)."""
+"""Lowering of the combinators with `branch:` children: `concat:` (joined along channels), `sum:` (added),
+`select:` (weighted by an attention across the branches, SKNet / ResNeSt) and `cascade:` (Res2Net)."""
 
 from __future__ import annotations
 
@@ -139,3 +139,44 @@ def select(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T
         wi = lw.add("slice", [w], SliceAttrs(i * c, (i + 1) * c), "slice", inner, st.span)
         parts.append(lw.add("mul", [y, wi], NoAttrs(), "mul", inner, st.span))
     return lw.add("add", parts, NoAttrs(), "add", inner, st.span)
+
+
+def cascade(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    """`cascade split=N:` (Res2Net's hierarchical residual-like connections): the input in N equal channel
+    chunks; branch 1 reads chunk 1, branch i reads chunk i plus branch i−1's output; the last chunk passes
+    unchanged; the branches' outputs and the last chunk are concatenated. N−1 branches."""
+    if "split" not in a:
+        raise SpecError("`cascade` needs `split=N`", st.span, hint="e.g. `cascade split=4:` with three branches")
+    branches = [b for b in _chosen(lw, st.body, ctx) if b.kind != "let"]
+    n = as_int(*a["split"], ctx.env, "split", minimum=2)
+    span = a["split"][1]
+    if len(x.shape) != 3 or x.shape[0] % n:
+        raise SpecError(f"split={n} does not divide the input {shape_text(x.shape)} into {n} equal channel chunks", span)
+    if len(branches) != n - 1:
+        raise SpecError(f"`cascade split={n}` has {len(branches)} branch(es); it takes {n - 1} (the last chunk passes "
+                        "unchanged)", span, hint=f"write {n - 1} `branch:` lines")
+    sid = lw.open_scope("cascade", ctx.prefix, "cascade", ctx.scope, st.span, {"split": n})
+    inner = ctx.with_(scope=sid)
+    chunk = x.shape[0] // n
+    outs: list[T] = []
+    for i, b in enumerate(branches):
+        if b.kind != "compound" or b.name != "branch":
+            raise SpecError("inside `cascade:` every statement is a `branch:`", b.span, hint="wrap it as `branch: ...`")
+        bind("branch", COMBINATORS["branch"], b.args, lambda e: lw.eval(e, ctx.env), b.span)
+        name = lw.alloc(ctx.prefix, "branch")
+        bsid = lw.open_scope("branch", name, "branch", sid, b.span)
+        bctx = ctx.with_(prefix=name, scope=bsid)
+        # The chunk and the add sit beside the branch, not in it: each branch then reads one value.
+        xi = lw.add("slice", [x], SliceAttrs(i * chunk, (i + 1) * chunk), "slice", inner, b.span)
+        if outs:
+            if outs[-1].shape != xi.shape:
+                raise SpecError(f"the previous branch gives {shape_text(outs[-1].shape)}, which cannot be added to the "
+                                f"{shape_text(xi.shape)} chunk here", b.span,
+                                hint="a cascade's branches keep their chunk's shape (stride 1, the same channels)")
+            xi = lw.add("add", [outs[-1], xi], NoAttrs(), "add", inner, b.span)
+        outs.append(lw.body(b.body, xi, bctx))
+    last = lw.add("slice", [x], SliceAttrs((n - 1) * chunk, n * chunk), "slice", inner, st.span)
+    if outs[-1].shape[1:] != last.shape[1:]:
+        raise SpecError(f"the branches give {shape_text(outs[-1].shape)} maps but the last chunk passes as "
+                        f"{shape_text(last.shape)}; concat needs equal sizes", st.span)
+    return lw.add("concat", [*outs, last], NoAttrs(), "concat", inner, st.span)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from archspec import ir
-from archspec.branches import concat, select, sum_
+from archspec.branches import cascade, concat, select, sum_
 from archspec.errors import SpecError, shape_text
 from archspec.expr import as_float, as_int, as_word
 from archspec.layerops import NoAttrs
@@ -255,8 +255,8 @@ def _stray_attention(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx:
 
 
 def _stray_branch(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    raise SpecError("`branch:` belongs inside `concat:`, `sum:` or `select:`", st.span,
-                    hint="write `concat:`, `sum:` or `select:` and put the branches under it")
+    raise SpecError("`branch:` belongs inside `concat:`, `sum:`, `select:` or `cascade:`", st.span,
+                    hint="write `concat:`, `sum:`, `select:` or `cascade:` and put the branches under it")
 
 
 def _group(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -282,6 +282,7 @@ _LOWER = {
     "concat": concat,
     "sum": sum_,
     "select": select,
+    "cascade": cascade,
     "branch": _stray_branch,
     "shortcut": _stray_shortcut,
     "attention": _stray_attention,

@@ -61,7 +61,7 @@ class _Expander:
             self.body(self.items(s), indent + 1)
         elif s.kind == "residual":
             self.residual(s, indent)
-        elif s.kind in ("concat", "sum", "select"):
+        elif s.kind in ("concat", "sum", "select", "cascade"):
             head = f"{s.kind} split={s.info['split']}:" if s.info.get("split") else f"{s.kind}:"
             adds = {it.id for it in self.items(s) if _is(it, Add)}
             act = next((it for it in self.items(s) if _is(it, Act) and it.inputs[0] in adds), None)

@@ -200,9 +200,16 @@ COMBINATORS = {
         info={"split": ArgDoc(WHOLE, "none (every branch reads the whole input)",
                               "divides the input channels; one branch per chunk", "equal channel chunks, one per branch")},
     ),
+    "cascade": OpSchema(
+        keys=("split",),
+        doc="cascade split=N: Res2Net's hierarchical connections: the input in N equal channel chunks, branch 1 "
+            "reads chunk 1, branch i chunk i plus branch i−1's output, the last chunk passes unchanged; all "
+            "concatenated (N−1 branches)",
+        info={"split": ArgDoc(WHOLE, "required", "≥ 2, divides the input channels", "the chunks")},
+    ),
     "attention": OpSchema(doc="attention: inside `select:`, the body from the branches' sum to N·C weights at 1×1 "
                               "(before the softmax across branches)"),
-    "branch": OpSchema(doc="branch: one path inside concat, sum or select"),
+    "branch": OpSchema(doc="branch: one path inside concat, sum, select or cascade"),
     "shortcut": OpSchema(doc="shortcut: inside `residual:`, the shortcut written out (any ops and combinators; "
                              "ResNet-D's `avgpool 2 s2` → `conv C k1 act=none`); a body that makes nothing is the identity"),
     "scale": OpSchema(doc="scale: multiply the input by the body's output (a channel gate, as in SE)"),

@@ -91,7 +91,7 @@ EXAMPLE_LINES = sorted({line.strip() for op in layerops.all_ops().values() for l
                         if line.strip() and not line.strip().endswith(":") and not line.startswith(" ")})
 BLOCKS = ["basic", "bottleneck", "preact_basic", "se", "dwsep", "inverted_residual", "mbconv", "mbv3", "inception",
           "dense_layer", "transition", "dense_block", "vgg_stage", "bottleneck_d", "basic_d", "repvgg", "sk_conv",
-          "sk_basic"]
+          "sk_basic", "ghost_bottleneck", "res2net_bottleneck", "resnest_bottleneck"]
 WORDS = ["relu", "relu6", "silu", "none", "auto", "projection", "zeropad", "when_same", "true", "false", "global",
          "ln", "gn", "gelu", "mish", "identity", "same", "bilinear", "nearest", "shortcut_first", "split", "for", "range",
          "runs", "len", "log", "fixed", "[", "]", "k1x7", "p0x3", "s2x1",
@@ -306,6 +306,11 @@ def _body(rng: random.Random, indent: int, depth: int = 0) -> list[str]:
                 out.append(pad + "  attention:")
                 out += [pad + "    mean keep", pad + "    conv 8 k1",
                         pad + f"    conv {rng.choice([16 * n, 16, 32])} k1 norm=none act=none bias=false"]
+        elif depth < 3 and r < 0.27:  # `cascade:` (Res2Net), with the right number of branches or not
+            n = rng.randint(2, 4)
+            out.append(pad + f"cascade split={rng.choice([n, n, 3])}:")
+            for _ in range(n - 1):
+                out.append(pad + rng.choice(["  branch: conv in.c k3", "  branch: conv 4 k3", "  branch: identity"]))
         elif depth < 3 and r < 0.28:  # a residual whose shortcut is written out (ResNet-D), sometimes misplaced
             out.append(pad + rng.choice(["residual:", "residual act=relu:", "residual order=shortcut_first:",
                                          "residual shortcut_norm=bn:", "residual shortcut=when_same shortcut_norm=bn:"]))

@@ -295,6 +295,9 @@ stem:
       mean keep
       conv 8 k1
       conv 48 k1 norm=none act=none bias=false
+  cascade split=3:
+    branch: conv 8 k3
+    branch: conv 8 k3 act=none
   residual drop_path=0.1 order=shortcut_first:
     conv 32 k3 s2 act=gelu
     scale:

@@ -166,3 +166,30 @@ def test_select_expands_and_draws() -> None:
     back = archspec.loads(net.expand(), "<expanded>")
     assert [(n.name, n.op, n.out) for n in back.graph.nodes] == [(n.name, n.op, n.out) for n in net.graph.nodes]
     assert "softmax across 2" in net.to_dot("block")
+
+
+def test_cascade_is_res2nets_chain_of_adds() -> None:
+    torch = pytest.importorskip("torch")
+    net = archspec.loads(spec("stem:\n  cascade split=3:\n    branch: conv 4 k3\n    branch: conv 4 k3\n", input="12x8x8"))
+    m = net.to_torch().eval()
+    convs = [x for x in m.modules() if isinstance(x, torch.nn.Conv2d)]
+    norms = [x for x in m.modules() if isinstance(x, torch.nn.BatchNorm2d)]
+    x = torch.randn(2, 12, 8, 8)
+    with torch.no_grad():
+        y1 = torch.relu(norms[0](convs[0](x[:, :4])))
+        y2 = torch.relu(norms[1](convs[1](y1 + x[:, 4:8])))
+        assert torch.allclose(m(x), torch.cat([y1, y2, x[:, 8:]], 1), atol=1e-6)
+    back = archspec.loads(net.expand(), "<expanded>")
+    assert [(n.name, n.op) for n in back.graph.nodes] == [(n.name, n.op) for n in net.graph.nodes]
+
+
+@pytest.mark.parametrize(("body", "msg"), [
+    ("  cascade split=3:\n    branch: conv 4 k3\n", "takes 2"),
+    ("  cascade split=5:\n    branch: conv 4 k3\n", "does not divide"),
+    ("  cascade:\n    branch: conv 4 k3\n", "needs `split=N`"),
+    ("  cascade split=3:\n    branch: conv 8 k3\n    branch: conv 4 k3\n", "cannot be added"),
+])
+def test_cascade_errors_are_located(body: str, msg: str) -> None:
+    with pytest.raises(SpecError, match=msg) as e:
+        archspec.loads(spec("stem:\n" + body, input="12x8x8"))
+    assert e.value.span is not None

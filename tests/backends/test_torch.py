@@ -102,6 +102,10 @@ COMBINATOR_SPEC = spec(
       mean keep
       conv 8 k1
       conv 32 k1 norm=none act=none bias=false
+  cascade split=4:
+    branch: conv 4 k3
+    branch: conv 4 k3
+    branch: conv 4 k3
   residual:
     conv 16 k3 s2
     shortcut:

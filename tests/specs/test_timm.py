@@ -15,7 +15,7 @@ from archspec.backends.torch import copy_by_position
 
 timm = pytest.importorskip("timm")
 
-MODELS = ["resnet50d", "repvgg_a0", "skresnet18", "resnest50d", "ghostnet_100"]
+MODELS = ["resnet50d", "repvgg_a0", "skresnet18", "resnest50d", "ghostnet_100", "res2net50_26w_4s"]
 
 
 def _theirs(name: str) -> torch.nn.Module:
@@ -32,13 +32,30 @@ def _theirs(name: str) -> torch.nn.Module:
     return m
 
 
+def _conv_then_norm(sd: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """timm's Res2Net keeps a block's 3×3 convs in one ModuleList (`convs.i`) and their BNs in another
+    (`bns.i`): the state_dict with each `convs.i` followed by its `bns.i`, the order archspec makes them."""
+    out: dict[str, torch.Tensor] = {}
+    for key in sd:
+        if ".convs." not in key or key in out:
+            if ".bns." not in key:
+                out[key] = sd[key]
+            continue
+        head, tail = key.split(".convs.", 1)
+        i = tail.split(".", 1)[0]
+        out[key] = sd[key]
+        out.update({k: v for k, v in sd.items() if k.startswith(f"{head}.bns.{i}.")})
+    assert len(out) == len(sd)
+    return out
+
+
 @pytest.mark.parametrize("name", MODELS)
 def test_params_and_logits_equal_timms(name: str) -> None:
     net = archspec.load(name)
     theirs = _theirs(name)
     assert net.params == sum(p.numel() for p in theirs.parameters())
     ours = net.to_torch().eval()
-    copy_by_position(ours, theirs.state_dict())
+    copy_by_position(ours, _conv_then_norm(theirs.state_dict()))
     x = torch.randn(2, *net.input)
     with torch.no_grad():
         a, b = ours(x), theirs(x)

@@ -131,7 +131,7 @@ class BlockView:
             elif child.kind == "residual":
                 self.close()
                 self.walk(child, clusters)
-            elif child.kind in ("concat", "sum", "select"):
+            elif child.kind in ("concat", "sum", "select", "cascade"):
                 self.close()
                 for branch, bnodes in self.tree.items(child.id):
                     if branch is None:

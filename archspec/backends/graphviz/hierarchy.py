@@ -123,7 +123,7 @@ def _summarise(tree: Tree, scope: Scope, rows: list[Row]) -> None:
             kind = child.info.get("shortcut")
             if child.kind == "residual" and kind not in (None, "none"):
                 rows.append(("merge", f"⊕ {kind} shortcut"))
-        elif child.kind in ("concat", "sum", "select"):
+        elif child.kind in ("concat", "sum", "select", "cascade"):
             for b in tree.items(child.id):
                 if b[0] is not None and b[0].kind == "branch":
                     ops = [op_text(n) for n in b[1] if kind_of(n.op) in _MAIN]
