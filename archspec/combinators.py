@@ -48,6 +48,9 @@ def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -
         raise SpecError("a residual body must keep a C×H×W shape", st.span)
     if p > 0:
         y = lw.add("droppath", [y], DropPathAttrs(p), "droppath", inner, st.span)
+    watched = "shortcut_norm" in a and kind == "auto" and not (lw.stack and lw.stack[-1] in lw.builtin)
+    if watched:
+        lw.sc_norm_used[a["shortcut_norm"][1]] = lw.sc_norm_used.get(a["shortcut_norm"][1], False) or not same
     if same and kind != "projection":
         lw.note(sid, shortcut="identity")
         sc = x
@@ -82,6 +85,9 @@ def _check_unused(a: dict[str, Any], kind: str, explicit: list[Any]) -> None:
         if len(explicit) > 1:
             raise SpecError("a residual has one `shortcut:` body", explicit[1].span, hint="merge them into one")
         return
+    if kind == "none" and "drop_path" in a:
+        raise SpecError("`drop_path=` has no effect with shortcut=none: there is no residual to drop the body from",
+                        a["drop_path"][1], hint="remove `drop_path=`, or give the residual a shortcut")
     if kind in ("zeropad", "when_same", "none"):
         for key in ("shortcut_norm", "order"):
             if key in a:

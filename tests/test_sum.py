@@ -193,3 +193,19 @@ def test_cascade_errors_are_located(body: str, msg: str) -> None:
     with pytest.raises(SpecError, match=msg) as e:
         archspec.loads(spec("stem:\n" + body, input="12x8x8"))
     assert e.value.span is not None
+
+
+def test_shortcut_norm_that_never_projects_is_an_error() -> None:
+    with pytest.raises(SpecError, match="`shortcut_norm=` has no effect: this residual's shapes match") as e:
+        archspec.loads(spec("stem:\n  residual shortcut_norm=none:\n    conv 8 k3\n", input="8x8x8"))
+    assert e.value.span is not None and e.value.span.line == 4
+    block = "block b(c, s=1):\n  residual shortcut_norm=none:\n    conv c k3 s=s\nstages b:\n"
+    archspec.loads(spec(block + "  8 x2 s2\n", input="8x8x8"))  # the first block projects: it has an effect
+    with pytest.raises(SpecError, match="`shortcut_norm=` has no effect"):
+        archspec.loads(spec(block + "  8 x2 s1\n", input="8x8x8"))
+    archspec.loads(spec("stages preact_basic:\n  8 x2 s1\n", input="8x8x8"))  # the prelude's own is not the user's
+
+
+def test_drop_path_without_a_shortcut_is_an_error() -> None:
+    with pytest.raises(SpecError, match="`drop_path=` has no effect with shortcut=none"):
+        archspec.loads(spec("stem:\n  residual shortcut=none drop_path=0.1:\n    conv 8 k3\n", input="8x8x8"))
