@@ -521,6 +521,16 @@ def corpus() -> Iterator[Case]:
     yield Case("corpus:nested-repeat", HEADER + stem + "  repeat 1000:\n    repeat 1000:\n      repeat 1000:\n        act\n")
     yield Case("corpus:nested-repeat-empty", HEADER + stem + "  repeat 400000:\n    repeat 400000:\n      act none\n")
     yield Case("corpus:repeat-lets", HEADER + stem + "  repeat 90000:\n    repeat 90000:\n      let q = 1\n")
+    yield Case("corpus:sum-20000-identities", HEADER + stem + "  sum:\n" + "    branch: identity\n" * 20_000)
+    yield Case("corpus:sum-1000-convs", HEADER + stem + "  sum:\n" + "    branch: conv 8 k1\n" * 1_000)
+    yield Case("corpus:select-5000", HEADER + stem + "  select:\n" + "    branch: identity\n" * 5_000
+               + "    attention:\n      mean keep\n      conv 8 k1\n")
+    yield Case("corpus:cascade-split-huge", HEADER + stem + "  cascade split=100000:\n    branch: identity\n")
+    yield Case("corpus:cascade-8-chunks", HEADER + stem + "  cascade split=8:\n" + "    branch: conv 1 k3\n" * 7)
+    yield Case("corpus:nested-sum-60", HEADER + stem + "".join("  " * (i + 1) + "sum:\n" + "  " * (i + 2)
+               + "branch: identity\n" + "  " * (i + 2) + "branch:\n" for i in range(0, 120, 2)) + "  " * 123 + "act\n")
+    yield Case("corpus:shortcut-in-shortcut", HEADER + stem + "  residual:\n    conv 8 k3\n    shortcut:\n"
+               "      residual:\n        conv 8 k3\n        shortcut:\n          identity\n")
     yield Case("corpus:nested-dense", HEADER + stem + "  dense 1000:\n    dense 1000:\n      conv 1 k1\n")
     yield Case("corpus:repeats-1e9", HEADER + "stages basic:\n  8 x1000000000 s1\n")
     yield Case("corpus:repeats-99999", HEADER + "stages basic:\n  8 x99999 s1\n")
