@@ -73,3 +73,34 @@ def test_fvcore_counts_timms_module_as_we_do(name: str) -> None:
         counter.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
         total = counter.total()
     assert net.count("fvcore") == total
+
+
+RESNET18D = """network resnet18d
+input 3x96x96
+stem:
+  conv 32 k3 s2
+  conv 32 k3
+  conv 64 k3
+  maxpool k3 s2 p1
+stages basic_d:
+  64  x2 s1
+  128 x2 s2
+  256 x2 s2
+  512 x2 s2
+head:
+  avgpool global
+  flatten
+  fc 1000
+"""
+
+
+def test_basic_d_is_timms_resnet18d() -> None:
+    """The prelude's basic_d (ResNet-D shortcut) in a spec written here: timm's resnet18d, weight for weight."""
+    net = archspec.loads(RESNET18D)
+    theirs = _theirs("resnet18d")
+    assert net.params == sum(p.numel() for p in theirs.parameters())
+    ours = net.to_torch().eval()
+    copy_by_position(ours, theirs.state_dict())
+    x = torch.randn(2, *net.input)
+    with torch.no_grad():
+        assert torch.allclose(ours(x), theirs(x), atol=1e-4, rtol=1e-4)
