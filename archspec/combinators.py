@@ -1,4 +1,5 @@
-"""Lowering of the combinators: residual, concat/branch, sum/branch, scale, repeat and dense."""
+"""Lowering of the combinators: residual (with a `shortcut:` body), scale, repeat, dense and group; those with
+`branch:` children (concat, sum, select, cascade) are in ``branches.py``."""
 
 from __future__ import annotations
 
