@@ -95,7 +95,8 @@ def test_shortcut_errors_are_located(body: str, msg: str) -> None:
     assert e.value.span is not None
 
 
-@pytest.mark.parametrize("text", [REPVGG_LIKE, RESNET_D])
+@pytest.mark.parametrize("text", [REPVGG_LIKE, RESNET_D, RESNET_D.replace("residual act=relu:", "residual act=relu order=shortcut_first:"),
+                                  spec("stem:\n  residual:\n    conv 8 k3\n    shortcut:\n      identity\n", input="8x8x8")])
 def test_expand_round_trips(text: str) -> None:
     net = archspec.loads(text)
     back = archspec.loads(net.expand(), "<expanded>")
