@@ -22,6 +22,8 @@ EXTRA_OF = {
     "docutils": "docs",
     "markdown": "docs",
     "mkdocs": "docs",
+    "pygls": "lsp",
+    "lsprotocol": "lsp",
 }
 
 

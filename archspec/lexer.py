@@ -28,6 +28,20 @@ _WORDS = sorted({*ACTIVATIONS, *NORMS, *SHORTCUTS, *ORDERS, *UPSAMPLE_MODES, *RO
                  *_FLAGS})
 
 
+
+
+def vocabulary() -> dict[str, list[str]]:
+    """The word lists this lexer highlights, by kind: the explorer's code editor highlights the same words."""
+    return {
+        "ops": sorted(set(OPS) | {"linear"}),
+        "combinators": sorted(COMBINATORS),
+        "constants": list(_WORDS),
+        "functions": sorted(FUNCTIONS),
+        "settings": list(SETTINGS),
+        "pseudo": sorted({*KNOBS, *GREEK, *LOCAL_DOCS}),
+    }
+
+
 class ArchspecLexer(RegexLexer):
     """The archspec language (``.arch``): CNN architectures as text."""
 

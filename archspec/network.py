@@ -21,7 +21,10 @@ from archspec.parse import MAX_SOURCE_BYTES, parse
 from archspec.scaling import Config, resolve
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from archspec.backends.target import Target
+    from archspec.features import FeatureInfo
 
 
 @functools.cache
@@ -159,16 +162,27 @@ class Network(Analysed):
         return {file: make() for file, make in get(name).files(self.target, module).items()}
 
     def to_torch(self, *, weights: Any = None, fuse: bool = False, **kwargs: Any) -> Any:
-        """The network as a ``torch.nn.Module`` (see ``archspec.backends.torch.build``).
+        """The network as a ``torch.nn.Module`` (see ``archspec.backends.torch.build``): a module tree as
+        torchvision's, a class per block kind (``Bottleneck``), stages as ``nn.Sequential``.
 
         ``weights``: a state_dict, a ``.pt`` path or ``torchvision:NAME``, mapped on by position with
         shape checks. ``fuse=True``: an inference module (eval mode) with each BatchNorm folded into
-        the conv before it and identities dropped.
+        the conv before it and identities dropped. ``features=["stage2", "stage3"]``: a module whose
+        forward returns those maps (stage names or paths), with timm's ``feature_info``.
+        ``device="cuda"`` on a machine without CUDA is a ``DeviceError`` saying so.
         """
         require("Network.to_torch()", "torch")
         from archspec.backends.torch import module
 
         return module(self.graph, weights=weights, fuse=fuse, **kwargs)
+
+    def features(self, paths: Sequence[str] | str) -> FeatureInfo:
+        """What ``to_torch(features=paths)`` returns, per tap: the part, its channels, its reduction (input
+        size over the map's) and its shape; no torch. ``paths``: stage names or paths, or one string
+        ``"stage2,stage3"``."""
+        from archspec.features import info, taps
+
+        return info(taps(self.graph, paths))
 
     def to_python(self) -> str:
         """A standalone PyTorch source file whose model has the compiled module's state_dict keys."""

@@ -28,7 +28,7 @@ def clock(f):
     t = time.perf_counter()
     f()
     seconds = time.perf_counter() - t
-    gc.collect()  # an fx module holds reference cycles: free the last one now, not inside the next timing
+    gc.collect()  # free the last build's garbage now, not inside the next timing
     return seconds
 
 cold = clock(lambda: archspec.load(name).to_torch())
@@ -51,14 +51,14 @@ def build(rounds: int, models: tuple[str, ...] = MODELS) -> Section:
     counts = (usable, 1) if usable > 1 else (1,)
     s = Section("Compile: spec → `nn.Module`")
     s.add("In a process that has already imported torch (~1–2 s, not counted): `archspec.load(name).to_torch()` "
-          "— parse, lower, analyse, build the fx module and initialise every weight — against torchvision's "
+          "— parse, lower, analyse, build the module tree and initialise every weight — against torchvision's "
           f"builder, taken in turn, median of {rounds}, under `torch.set_num_threads(n)` for n = "
           f"{' and '.join(map(str, counts))}. *Cold* is the first build in the process (after a `gc.collect()` that "
           "settles the imports' garbage).", "",
           "The layers are made on the meta device, then allocated and initialised at once with PyTorch's default "
           "distributions, the uniform draws split over the threads (`archspec/backends/init.py`). *Eager layers* is "
           "the cost of making the same layers one at a time with PyTorch's per-layer init, as the backend made them "
-          "before (without the fx module). With one thread the draws cannot be shared, and the meta path costs about "
+          "before (layer by layer). With one thread the draws cannot be shared, and the meta path costs about "
           "what the eager one did. torchvision's builders initialise differently (kaiming normal): theirs is a "
           "reference.", "")
     rows = []

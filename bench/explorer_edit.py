@@ -22,10 +22,10 @@ def edit_timings(repeat: int = 5, model: str = "efficientnet_b7") -> list[float]
     at = AppTest.from_file(str(SCRIPT), default_timeout=120)
     at.query_params["model"] = model
     at.run()
-    text = at.text_area(key="spec").value
+    text = at.session_state["spec"]  # what the editor holds; AppTest sets it as the editor's typing does
     timings = []
     for i in range(repeat):
-        at.text_area(key="spec").input(text.replace("fc 1000", f"fc {1001 + i}"))
+        at.session_state["spec"] = text.replace("fc 1000", f"fc {1001 + i}")
         t0 = time.perf_counter()
         at.run()
         timings.append(time.perf_counter() - t0)

@@ -38,7 +38,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"
 MODELS = ("resnet50", "mobilenet_v2", "efficientnet_b0", "resnet18", "densenet121", "googlenet")
 COMPARE = "resnet18,mobilenet_v2,efficientnet_b0"
 STEP_TIMEOUT_MS = 120_000
-EDITOR = 'textarea[aria-label="Spec"]'
+EDITOR = 'iframe[title="archspec.explorer.editor.spec_editor"]'  # the spec editor (CodeMirror) in its frame
 RUNNING = '[data-testid="stStatusWidgetRunningIcon"]'
 STEPS = ("open", "typo→error", "fix→diagram", "α→metrics", "Scale tab", "Compare tab", "Export tab")
 
@@ -198,7 +198,7 @@ async def user(browser: Any, url: str, model: str, timings: dict[str, list[float
 
     try:
         await step("open", _open(page, f"{url}/?model={model}&page=Edit&compare={COMPARE}"))
-        text = await page.locator(EDITOR).input_value()
+        text = await _text(page)
         await step("typo→error", _edit(page, text.replace("network ", "netwrk ", 1), error=True))
         before = await _diagram(page)
         changed = text.replace("head:", "stage extra:\n  conv 16 k1\n\nhead:", 1) if "head:" in text else text + "\n"
@@ -214,6 +214,27 @@ async def user(browser: Any, url: str, model: str, timings: dict[str, list[float
         await context.close()
 
 
+async def _editor(page: Any) -> Any:
+    """The spec editor's frame, once CodeMirror is up in it."""
+    frame = await (await page.wait_for_selector(EDITOR)).content_frame()
+    await frame.wait_for_function("() => window.archspecEditor !== undefined")
+    return frame
+
+
+async def _text(page: Any) -> str:
+    return str(await (await _editor(page)).evaluate("() => window.archspecEditor.view.state.doc.toString()"))
+
+
+async def _type(page: Any, text: str) -> None:
+    """Replace the editor's text as a paste does; the editor sends it once typing pauses (no Ctrl+Enter)."""
+    frame = await _editor(page)
+    await frame.evaluate("t => { const v = window.archspecEditor.view; v.dispatch({changes: {from: 0, "
+                         "to: v.state.doc.length, insert: t}, userEvent: 'input.paste'}); }", text)
+    await frame.wait_for_function("() => window.archspecEditor.seq() > 0"
+                                  " && document.body.dataset.analysed === String(window.archspecEditor.seq())"
+                                  " && window.archspecEditor.view.state.doc.toString() === window.archspecEditor.sentText()")
+
+
 async def _open(page: Any, url: str) -> None:
     await page.goto(url)
     await page.wait_for_selector(EDITOR)
@@ -222,9 +243,7 @@ async def _open(page: Any, url: str) -> None:
 
 
 async def _edit(page: Any, text: str, error: bool = False, diagram_before: str = "") -> None:
-    editor = page.locator(EDITOR)
-    await editor.fill(text)
-    await editor.press("Control+Enter")
+    await _type(page, text)
     if error:
         await page.wait_for_selector('[data-testid="stAlertContentError"]')
     else:
@@ -267,12 +286,10 @@ async def hostile(browser: Any, url: str, done: asyncio.Event, count: list[int])
     page.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         await _open(page, f"{url}/?model=resnet18&page=Edit&tag=hostile")
-        text = await page.locator(EDITOR).input_value()
+        text = await _text(page)
         while not done.is_set():
             big = text.replace("64  x2  s1", f"64  x{HOSTILE_REPEATS + count[0] % 7}  s1", 1)
-            editor = page.locator(EDITOR)
-            await editor.fill(big)
-            await editor.press("Control+Enter")
+            await _type(page, big)
             await _idle(page)
             count[0] += 1
     except Exception:  # noqa: BLE001,S110 -- the hostile user's own failures are not measured

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up archspec in ./.venv: system packages (as root), PyTorch, and archspec with every extra.
 #   bash scripts/setup.sh          # archspec[all]: compile, ONNX, the explorer, the docs extensions
-#   bash scripts/setup.sh --test   # plus the test dependencies (pytest, the counting tools, a browser)
+#   bash scripts/setup.sh --test   # plus the test dependencies (pytest, the counting tools, a browser,
+#                                  # and the VS Code extension's npm packages)
 # (A user who only wants the numbers and DOT diagrams needs none of this: `pip install archspec`.)
 # Each step says what it installs and how big it is; a long one says every SETUP_TICK seconds (15)
 # that it is still at it and how big .venv has grown.
@@ -66,13 +67,21 @@ say "2/4 PyTorch 2.14.1 + torchvision 0.29.1 with pip (~5.5 GB installed with th
 say "      a minute or two the first time, seconds when they are already installed)"
 step "installing PyTorch" .venv/bin/pip install -q --disable-pip-version-check torch==2.14.1 torchvision==0.29.1
 if [ "$test_deps" = 1 ]; then
-  brings="ONNX + onnxruntime, Streamlit (pandas, altair), Sphinx + MkDocs; pytest, Playwright, fvcore, torchinfo, ptflops, thop, calflops, timm, scikit-learn"
+  brings="ONNX + onnxruntime, Streamlit (pandas, altair), Sphinx + MkDocs, pygls; pytest, Playwright, pytest-lsp, fvcore, torchinfo, ptflops, thop, calflops, timm, scikit-learn"
 else
-  brings="ONNX + onnxruntime, Streamlit (pandas, altair), Sphinx + MkDocs"
+  brings="ONNX + onnxruntime, Streamlit (pandas, altair), Sphinx + MkDocs, pygls"
 fi
 say "3/4 archspec (editable) with the extras [$extras], up to ~1 GB more:"
 say "      $brings"
 step "installing archspec's extras" .venv/bin/pip install -q --disable-pip-version-check -e ".[$extras]"
+if [ "$test_deps" = 1 ] && [ -f editors/vscode/package-lock.json ]; then
+  if command -v npm >/dev/null 2>&1; then
+    say "      the VS Code extension's npm packages (vsce, vscode-tmgrammar-test, the LSP client; ~40 MB)"
+    step "installing the npm packages" bash scripts/editors.sh
+  else
+    echo "setup: npm is not installed: the VS Code extension's tests (tests/editors) need Node 20 and npm" >&2
+  fi
+fi
 say "4/4 checking the install: import archspec, torch and streamlit"
 .venv/bin/python -c "import archspec, torch, streamlit" # fail loudly if the install did not work
 say "done: .venv holds $(venv_size); archspec $(.venv/bin/archspec --version | cut -d' ' -f2)"

@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "tests" / "reference" / "torchvision.json"
 
 
-# Compiled modules (torch.fx GraphModules) are freed by the cycle collector only, which counts
-# objects, not bytes: a run of VGG tests kept ~2 GB per test alive until the OOM killer came. After
-# a test that grew the process by GROWTH bytes, collect.
+# Modules caught in reference cycles (fx GraphModules: the fused module, the tools' traces) are freed
+# by the cycle collector only, which counts objects, not bytes: a run of VGG tests kept ~2 GB per test
+# alive until the OOM killer came. After a test that grew the process by GROWTH bytes, collect.
 GROWTH = 512 * 2**20
 _rss_after_collect = [0]
 

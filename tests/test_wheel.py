@@ -156,6 +156,7 @@ def test_the_torch_free_commands_work(built: Built) -> None:
     (["weights", "import", "resnet18", "--from", "torchvision:resnet18", "-o", "w.pt"], "torch"),
     (["explore"], "app"),
     (["page", "notes.md"], "docs"),
+    (["lsp"], "lsp"),
 ])
 def test_a_missing_extra_is_one_line_and_exit_2(built: Built, args: list[str], extra: str) -> None:
     done = built.archspec(*args)
@@ -176,7 +177,7 @@ def test_archspec_explore_serves_the_explorer_from_the_wheel(built: Built, tmp_p
     """A venv with the wheel and the app extra's packages serves the page; Chromium opens it."""
     import sysconfig
 
-    from tests.app.browser import CHROMIUM, EDITOR, chromium_page, explorer_server, open_explorer
+    from tests.app.browser import CHROMIUM, chromium_page, editor_text, explorer_server, open_explorer
 
     assert os.access(CHROMIUM, os.X_OK), f"no Chromium at {CHROMIUM} (`bash scripts/setup.sh --test` installs it)"
     app_env = tmp_path / "app-venv"
@@ -193,6 +194,6 @@ def test_archspec_explore_serves_the_explorer_from_the_wheel(built: Built, tmp_p
     assert where.stdout.strip() == str(site / "archspec" / "explorer" / "app.py")
     with explorer_server(python=python, cwd=built.work) as url, chromium_page() as page:
         open_explorer(page, url, "Edit", model="mobilenet_v2")
-        assert "network mobilenet_v2" in page.locator(EDITOR).input_value()
+        assert "network mobilenet_v2" in editor_text(page)  # the editor's bundle is served from the wheel
         card = page.locator('[data-testid="stMetric"]').filter(has_text="Params").first
         assert card.locator('[data-testid="stMetricValue"]').inner_text() == "3.50 M"

@@ -1,6 +1,6 @@
 """The compiled module for other runtimes: TorchScript and ``torch.export``.
 
-Both take the fx module the torch backend builds (in eval mode) and trace it with an example input
+Both take the module the torch backend builds (in eval mode) and trace it with an example input
 of the spec's shape. ``torch.export`` is PyTorch's supported path and keeps the batch dimension
 dynamic; TorchScript is deprecated upstream but still loads in C++ (libtorch) without Python.
 """

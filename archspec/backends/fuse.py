@@ -1,4 +1,7 @@
-"""An inference pass over the compiled fx graph: fold BatchNorm into the layer before it, drop identities.
+"""An inference pass: fold BatchNorm into the layer before it, drop identities.
+
+The compiled module tree is first traced into one flat ``torch.fx`` graph of its layers (``trace``); the
+pass rewrites that graph, so the result is an ``fx.GraphModule`` named as the network's class.
 
 Eval mode only: a folded BatchNorm applies its running statistics, so the result equals the
 original module in eval mode (to float rounding) with fewer modules and one pass less over each
@@ -17,6 +20,7 @@ from torch.nn.utils.fusion import fuse_conv_bn_eval, fuse_linear_bn_eval
 
 from archspec.backends.layers import StochasticDepth
 from archspec.backends.reparam import reparameterize
+from archspec.backends.tree import Generated
 
 _IDENTITIES = (nn.Dropout, nn.Identity, StochasticDepth)
 
@@ -34,9 +38,27 @@ def _folded(layer: nn.Module, bn: nn.Module) -> nn.Module | None:
     return None
 
 
-def fuse(module: fx.GraphModule, inplace: bool = False) -> fx.GraphModule:
+class _Tracer(fx.Tracer):
+    """Traces through the tree's containers (its generated classes and Sequentials); every layer is a leaf."""
+
+    def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
+        return not isinstance(m, (Generated, nn.Sequential))
+
+
+def trace(module: nn.Module) -> fx.GraphModule:
+    """The compiled module as one flat fx graph calling its layers (at their paths, so the same state_dict)."""
+    if isinstance(module, fx.GraphModule):
+        return module
+    graph = _Tracer().trace(module)
+    for node in graph.nodes:  # the forward's annotations would be written as names TorchScript cannot resolve
+        if node.op in ("placeholder", "output"):
+            node.type = None
+    return fx.GraphModule(module, graph, class_name=type(module).__name__)
+
+
+def fuse(module: nn.Module, inplace: bool = False) -> fx.GraphModule:
     """The module for inference: BatchNorms folded, identities dropped, added conv branches merged, in eval mode."""
-    m = module if inplace else copy.deepcopy(module)
+    m = trace(module if inplace else copy.deepcopy(module))
     m.eval()
     modules = dict(m.named_modules())
     for node in list(m.graph.nodes):

@@ -25,14 +25,13 @@ class Unit:
     out: int
     items: list[Any] = field(default_factory=list)  # Node | Unit, in data-flow order
     chain: bool = False
-    cls: Any = None  # set by a backend: what the unit becomes
-    values: list[Any] = field(default_factory=list)  # set by a backend: this instance's numbers
-
 
 
 def units(g: Graph) -> Unit:
     """The unit tree: containers from layer paths, items in data-flow order."""
-    modules = [n for n in g.nodes if n.defn.module]  # the others are wiring in forward(): +, *, cat
+    # Layers, and parameters held by function ops (layer scale's γ), are registered at their paths; the
+    # other nodes are wiring in forward(): +, *, cat.
+    modules = [n for n in g.nodes if registers(n)]
     containers = {""}
     for n in modules:
         parts = n.name.split(".")
@@ -45,9 +44,32 @@ def units(g: Graph) -> Unit:
                 return ".".join(parts[:i])
         return ""
 
+    def upward(sid: int) -> list[int]:
+        out = [sid]
+        while g.scopes[out[-1]].parent is not None:
+            out.append(g.scopes[out[-1]].parent)  # type: ignore[arg-type]
+        return out
+
+    # The scopes each container's layers sit in: a function op named under a container whose scope of
+    # that name is another one (two residuals' shortcuts both named `stem.shortcut`) is its parent's.
+    anchors: dict[str, set[int]] = {c: set() for c in containers}
+    for n in modules:
+        for sid in upward(n.scope):
+            if g.scopes[sid].name in anchors:
+                anchors[g.scopes[sid].name].add(sid)
+
+    def owner_of(n: Node) -> str:
+        c = owner(n.name)
+        while c and not registers(n):
+            named = [sid for sid in upward(n.scope) if g.scopes[sid].name == c]
+            if not named or any(sid in anchors[c] for sid in named):
+                break
+            c = owner(c)
+        return c
+
     members: dict[str, list[Node]] = {c: [] for c in containers}
     for n in g.nodes:
-        c = owner(n.name)
+        c = owner_of(n)
         while True:
             members[c].append(n)
             if not c:
@@ -73,7 +95,7 @@ def units(g: Graph) -> Unit:
             kids[owner(c)].append(units[c])
     for c, u in units.items():
         first = {k.path: min(n.id for n in members[k.path]) for k in kids[c]}
-        direct: list[Any] = [n for n in members[c] if owner(n.name) == c]
+        direct: list[Any] = [n for n in members[c] if owner_of(n) == c]
         u.items = sorted(direct + kids[c], key=lambda it: it.id if isinstance(it, Node) else first[it.path])
         prev, chain = u.inp, True
         for it in u.items:
@@ -84,3 +106,19 @@ def units(g: Graph) -> Unit:
             prev = it.id if isinstance(it, Node) else it.out
         u.chain = chain and prev == u.out and bool(c)
     return units[""]
+
+
+def registers(n: Node) -> bool:
+    """A layer, or a parameter a function op holds (layer scale's γ): registered at the node's path."""
+    return n.defn.module or n.defn.parameter(n.attrs) is not None
+
+
+def registered(u: Unit) -> list[Node | Unit]:
+    """A unit's layers, held parameters and sub-units in the order they are registered (the order of the
+    first layer under each, as the state_dict lists them)."""
+    def first(it: Node | Unit) -> int:
+        if isinstance(it, Node):
+            return it.id
+        return min(first(k) for k in it.items if not isinstance(k, Node) or registers(k))
+
+    return sorted((k for k in u.items if not isinstance(k, Node) or registers(k)), key=first)

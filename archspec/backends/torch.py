@@ -1,27 +1,41 @@
-"""Layer graph → ``torch.nn.Module``.
+"""Layer graph → ``torch.nn.Module``: a module tree as torchvision writes one.
 
 Each layer node becomes a standard ``torch.nn`` layer registered at its hierarchical path
-(``stage1.0.conv1``), in data-flow order, so a foreign ``state_dict`` maps on by position. The
-wiring (adds, concats, gates) becomes a ``torch.fx`` graph whose ``forward`` is generated Python
-code: nothing interprets the layer graph at run time.
+(``stage1.0.conv1``), in data-flow order, so a foreign ``state_dict`` maps on by position. The parts
+between — stages, blocks, shortcuts, branches — are modules of their own: a stage that is a chain is
+an ``nn.Sequential`` (``model.stage1[0]``, ``model.stage1[1:]``), a block an instance of its block's
+class (``Bottleneck``), the network an instance of a class named after it (``ResNet50``). Each class's
+``forward`` is generated Python (``backends.classes``, ``backends.tree``) that calls its parts by
+name, so a part replaced by assignment (``model.head.fc1 = nn.Linear(2048, 10)``) is the part that
+runs. Nothing interprets the layer graph at run time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import torch
-from torch import fx, nn
+from torch import nn
 
+from archspec.backends.classes import plan
 from archspec.backends.init import materialize
 from archspec.backends.inplace import inplace_acts, overwritable
 from archspec.backends.layers import StochasticDepth, zeropad_shortcut
-from archspec.backends.naming import class_name, target
+from archspec.backends.tree import assemble, flat
+from archspec.errors import SpecError
 from archspec.graph import Graph, Node
 from archspec.layerops import Unsupported
 
-__all__ = ["StochasticDepth", "build", "copy_by_position", "inplace_acts", "make_layer", "module", "overwritable",
-           "resolve_device", "zeropad_shortcut"]
+__all__ = ["DeviceError", "StochasticDepth", "build", "copy_by_position", "inplace_acts", "make_layer", "module",
+           "overwritable", "resolve_device", "zeropad_shortcut"]
+
+
+class DeviceError(SpecError):
+    """A device this machine does not have (``device="cuda"`` without a GPU); exit code 2 (bad input)."""
+
+    def format(self) -> str:
+        return f"error: {self.message}" + (f"\n  hint: {self.hint}" if self.hint else "")
 
 
 def make_layer(n: Node, device: str | torch.device | None = None, inplace: bool = False) -> nn.Module:
@@ -33,71 +47,79 @@ def make_layer(n: Node, device: str | torch.device | None = None, inplace: bool 
     return d.torch_module(n.attrs, device=device, inplace=inplace)
 
 
-def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> fx.GraphModule:
-    """Compile a layer graph into an ``fx.GraphModule`` of standard layers, freshly initialised with
-    PyTorch's default distributions (``torch.manual_seed`` fixes them; see ``archspec.backends.init``)."""
-    root = nn.Module()
-    graph = fx.Graph()
-    values: dict[int, fx.Node] = {-1: graph.placeholder("x")}
-    inplace, ok = inplace_acts(g), overwritable(g)
-    shapes = {n.id: n.out for n in g.nodes}
-    fills: dict[str, float] = {}  # parameters held by function ops (layer scale's γ), and their starting value
-    for n in g.nodes:
-        d = n.defn
-        if d.module:
-            path = target(n.name)
-            # On the meta device: no memory and no init yet; materialize() does both, in parallel.
-            _register(root, path, d.torch_module(n.attrs, device="meta", inplace=n.id in inplace))
-            values[n.id] = graph.call_module(path, (values[n.inputs[0]],))
-            continue
-        ins = list(n.inputs)
-        # An op that may accumulate into an operand nothing else reads (`out += identity`): that one first.
-        first = next((i for i in ins if i in ok and shapes[i] == n.out), None) if d.accumulates else None
-        if first is not None:
-            ins.remove(first)
-            ins.insert(0, first)
-        held = d.parameter(n.attrs)
-        extra = []
-        if held is not None:  # a parameter of the enclosing module, as torchvision's CNBlock.layer_scale
-            path = target(n.name)
-            _register(root, path, nn.Parameter(torch.empty(held[0], device="meta")))
-            fills[path] = held[1]
-            extra = [graph.get_attr(path)]
-        fn, args = d.torch_call(n.attrs, [values[i] for i in ins] + extra, inplace=first is not None)
-        values[n.id] = graph.call_function(fn, args)
-    graph.output(values[g.output])
+def build(g: Graph, device: str | torch.device | None = None, dtype: torch.dtype | None = None,
+          features: Sequence[str] | str | None = None, weights: Any = None) -> nn.Module:
+    """Compile a layer graph into a module tree of standard layers, freshly initialised with PyTorch's
+    default distributions (``torch.manual_seed`` fixes them; see ``archspec.backends.init``).
+
+    ``features``: stage names or paths (``["stage2", "stage3", "stage4"]``): the module's forward then
+    returns those maps, as a list, and its ``feature_info`` says their channels and reductions.
+    ``weights``: mapped onto the whole network by position (``backends.weights``) before anything else.
+    """
+    device = check_device(device)
+    found = _taps(g, features)
+    values = tuple(t.value for t in found)
+    fills: dict[str, float] = {}
+    try:
+        p = plan(g, values)
+    except NotImplementedError:  # a part that is not single-input, single-output: one flat forward
+        p = None
+    # On the meta device: no memory and no init yet; materialize() does both, in parallel.
+    root = assemble(p, inplace_acts(g, values), fills) if p is not None else flat(g, inplace_acts(g, values), fills, values)
     home = torch.empty(0).device  # where the layers would have been made: the default device
-    module = materialize(fx.GraphModule(root, graph, class_name=class_name(g.name)), home, fills)
+    module = materialize(root, home, fills)
+    if weights is not None:
+        from archspec.backends.weights import load_weights
+
+        load_weights(module, weights)
+    if found:
+        from archspec.backends.featurenet import feature_module
+        from archspec.features import info
+
+        if p is not None:
+            module = feature_module(module, p, found)
+        else:  # the flat forward returns the taps itself
+            module.feature_info = info(found)
     if device is not None or dtype is not None:
         module = module.to(device=device, dtype=dtype)
     return module
 
 
-def _register(root: nn.Module, path: str, item: nn.Module | nn.Parameter) -> None:
-    """Put a layer (or a parameter) at ``path``, making the containers on the way."""
-    parent = root
-    *heads, last = path.split(".")
-    for part in heads:
-        child = parent._modules.get(part)
-        if child is None:
-            child = nn.Module()
-            parent.add_module(part, child)
-        parent = child
-    if isinstance(item, nn.Parameter):
-        parent.register_parameter(last, item)
-    else:
-        parent.add_module(last, item)
+def _taps(g: Graph, features: Sequence[str] | str | None) -> list[Any]:
+    if features is None:
+        return []
+    from archspec.features import taps
+
+    return taps(g, features)
+
+
+def check_device(device: str | torch.device | None) -> torch.device | None:
+    """The device asked for, or one clear error when this machine does not have it."""
+    if device is None:
+        return None
+    if isinstance(device, str) and device == "auto":
+        return resolve_device("auto")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise DeviceError(f"`{device}` is not a device ({exc})", hint="use `cpu`, `cuda`, `cuda:1`, `mps` or `auto`") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise DeviceError(f"device `{device}` asked for, but CUDA is not available on this machine",
+                          hint="use the CPU (`device=\"cpu\"`, `--device cpu`), or `auto`: CUDA where there is a GPU")
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise DeviceError(f"device `{device}` asked for, but this machine has {torch.cuda.device_count()} CUDA device(s)")
+    if dev.type == "mps" and not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
+        raise DeviceError(f"device `{device}` asked for, but MPS is not available on this machine", hint="use device=\"cpu\"")
+    return dev
 
 
 def module(g: Graph, *, weights: Any = None, fuse: bool = False, **kwargs: Any) -> nn.Module:
     """``build`` with a foreign ``state_dict`` mapped on by position (``weights``: a state_dict, a ``.pt``
     path or ``torchvision:NAME``) and, with ``fuse``, folded for inference (eval mode, BatchNorm folded
     into the conv before it, identities dropped)."""
-    m: nn.Module = build(g, **kwargs)
-    if weights is not None:
-        from archspec.backends.weights import load_weights
-
-        load_weights(m, weights)
+    if fuse and kwargs.get("features") is not None:
+        raise ValueError("features= and fuse=True do not combine: fuse the network, or read its features unfused")
+    m: nn.Module = build(g, weights=weights, **kwargs)
     if fuse:
         from archspec.backends.fuse import fuse as fuse_module
 

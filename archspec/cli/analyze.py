@@ -30,6 +30,7 @@ HELP = """examples:
   archspec analyze resnet50 --conventions          # fvcore, torch, ptflops, thop, … side by side
   archspec analyze resnet50 --convention ptflops   # ptflops' number, split by operator
   archspec analyze resnet50 --memory --batch 64    # training memory with SGD / Adam
+  archspec analyze resnet50 --features stage2,stage3,stage4   # the maps to_torch(features=...) returns
 """
 
 
@@ -44,6 +45,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--conventions", action="store_true", help="every counting convention side by side")
     p.add_argument("--memory", action="store_true", help="parameter, activation, torchinfo and training memory")
     p.add_argument("--batch", type=conv.positive_int, default=1, metavar="N", help="batch size for --memory (default 1)")
+    p.add_argument("--features", metavar="PATHS",
+                   help="feature taps, as to_torch(features=...) gives them: stage names or paths, comma-separated "
+                        "(stage2,stage3,stage4): each one's shape, channels and reduction")
     p.set_defaults(run=run)
 
 
@@ -60,10 +64,24 @@ def layer_table(net) -> Table:  # type: ignore[no-untyped-def]
     return t
 
 
+def feature_table(net, taps: list[dict]) -> Table:  # type: ignore[no-untyped-def, type-arg]
+    t = Table(title=f"{net.name} — feature taps", header_style="bold", caption="reduction: input size / map size")
+    for col, just in (("tap", "left"), ("output", "right"), ("channels", "right"), ("reduction", "right")):
+        t.add_column(col, justify=just)  # type: ignore[arg-type]
+    for f in taps:
+        reduction = "—" if f["reduction"] is None else str(f["reduction"])
+        t.add_row(f["module"], shape(tuple(f["shape"])), f"{f['num_chs']:,}", reduction)
+    return t
+
+
 def run(args: argparse.Namespace) -> int:
     net = load_network(args)
+    taps = list(net.features(args.features)) if args.features else None  # a bad name stops here, before any table
     if args.json:
-        print_json(net.to_dict(per_layer=True))
+        d = net.to_dict(per_layer=True)
+        if taps is not None:
+            d["features"] = taps
+        print_json(d)
         return EXIT_OK
     print_stages(net)
     if args.per_layer:
@@ -74,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         print_table(out, conv.convention_table(net, args.convention))
     if args.memory:
         print_table(out, conv.memory_table(net, args.batch))
+    if taps is not None:
+        print_table(out, feature_table(net, taps))
     say(totals_line(net))
     if args.convention:
         say(conv.difference_line(net, args.convention))

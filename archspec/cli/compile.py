@@ -90,12 +90,10 @@ def run(args: argparse.Namespace) -> int:
         progress.update(task, description="loading PyTorch")
         import torch
 
-        from archspec.backends.torch import resolve_device
+        from archspec.backends.torch import check_device
 
-        device = resolve_device(args.device)
-        if device.type == "cuda" and not torch.cuda.is_available():
-            err.print("archspec: --device cuda, but CUDA is not available here", markup=False)
-            return 2
+        device = check_device(args.device)  # a device this machine lacks: one error, exit 2
+        assert device is not None
         progress.update(task, description=f"building the module on {device}")
         t0 = time.perf_counter()
         from archspec.backends.weights import WeightsError

@@ -14,7 +14,7 @@ import streamlit as st
 from archspec.explorer.charts import pareto_chart
 from archspec.explorer.model import Design, pareto_front, summarise, zoo_names, zoo_spec
 from archspec.explorer.state import Current
-from archspec.explorer.tables import COMPARE_COLUMNS, DIFF_COLUMNS, MACS_NOTE, compare_frame, stage_diff
+from archspec.explorer.tables import COMPARE_COLUMNS, MACS_NOTE, compare_frame, show, stage_diff
 
 CURRENT_PREFIX = "current: "
 
@@ -65,20 +65,22 @@ def _pick(label: str, options: list[str], key: str, default: int) -> str:
 
 
 def _controls(cur: Current) -> None:
-    c1, c2, c3 = st.columns([4, 3, 2])
     names = zoo_names()
     st.session_state["cmp_zoo"] = [n for n in st.session_state.get("cmp_zoo", []) if n in names]
-    c1.multiselect("Zoo models", names, key="cmp_zoo")
+    # The whole width, the chips wrapping onto more rows: every picked model's name stays readable.
+    st.multiselect("Zoo models", names, key="cmp_zoo", wrap=True)
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     if cur.variants:
         st.session_state["cmp_variants"] = [v for v in st.session_state.get("cmp_variants", []) if v in cur.variants]
-        c2.multiselect("Variants of the spec in the editor", cur.variants, key="cmp_variants")
+        c1.multiselect("Variants of the spec in the editor", cur.variants, key="cmp_variants", wrap=True)
     else:
-        c2.caption("The spec in the editor has no `variants:`.")
-    with c3:
+        c1.caption("The spec in the editor has no `variants:`.")
+    with c2, st.container(horizontal=True):
         st.button("Pin the current design", icon=":material/push_pin:", on_click=_pin, args=(cur,), key="pin",
-                  disabled=cur.shown_design is None,
+                  disabled=cur.shown_design is None, width="content",
                   help="Keep the editor's design, as it is now, for comparison after further edits.")
-        st.button("Clear pins", on_click=_clear_pins, key="clear_pins", disabled=not st.session_state.get("pinned"))
+        st.button("Clear pins", on_click=_clear_pins, key="clear_pins", disabled=not st.session_state.get("pinned"),
+                  width="content")
 
 
 def render(cur: Current) -> None:
@@ -100,12 +102,12 @@ def render(cur: Current) -> None:
     names = [n for n, _ in rows]
     st.subheader("Side by side")
     baseline = _pick("Deltas against", names, "cmp_base", 0)
-    st.dataframe(compare_frame(rows, baseline), column_config=COMPARE_COLUMNS, hide_index=True)
+    show(compare_frame(rows, baseline), COMPARE_COLUMNS)
     st.caption(MACS_NOTE)
 
     front = pareto_front([(s["params"], s["macs"]) for _, s in rows])
     points = [{"design": n, "params": s["params"], "macs": s["macs"], "front": f} for (n, s), f in zip(rows, front, strict=True)]
-    st.altair_chart(pareto_chart(points), width="stretch")
+    st.altair_chart(pareto_chart(points), width="content")
     st.caption("The Pareto front: the designs no other design beats on both parameters and MACs.")
 
     st.subheader("Stage by stage")
@@ -118,5 +120,6 @@ def render(cur: Current) -> None:
     with c2:
         b = _pick("Design B", names, "cmp_b", 1)
     table = dict(rows)
-    st.dataframe(stage_diff(table[a], table[b]), column_config=DIFF_COLUMNS, hide_index=True)
+    # A static table: its cells wrap ("256×56×56 → 64×56×56", what changed), so it keeps to the page's width.
+    st.table(stage_diff(table[a], table[b]).set_index("stage"))
     st.caption("Stages matched by name. depth: blocks in the stage; width: output channels; stride: the stage's downsampling.")

@@ -57,6 +57,8 @@ class Problem:
     line: int | None = None
     col: int | None = None
     hint: str | None = None
+    end_line: int | None = None  # where the culprit ends (the editor underlines line:col up to here)
+    end_col: int | None = None
 
     @property
     def headline(self) -> str:
@@ -114,7 +116,8 @@ def load_uncached(text: str, file: str = "spec.arch", variant: str | None = None
             # Not located in the text (a knob out of range): the message alone says it.
             report = f"{err.message}" + (f"\n  hint: {err.hint}" if err.hint else "")
             return Outcome(problem=Problem(err.message, report, hint=err.hint))
-        return Outcome(problem=Problem(err.message, err.format(), err.line, err.col, err.hint))
+        end = (err.span.end_line, err.span.end_col) if err.span is not None else (None, None)
+        return Outcome(problem=Problem(err.message, err.format(), err.line, err.col, err.hint, *end))
     except RecursionError:
         return Outcome(problem=Problem("spec nested too deeply", "error: spec nested too deeply"))
     except Exception as exc:  # noqa: BLE001 -- a bug in archspec must reach the user as a sentence, not a traceback

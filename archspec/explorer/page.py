@@ -10,10 +10,13 @@ import json
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
 from archspec.explorer import TIMINGS_ENV, compare, edit, export, scale, see, state
+
+ICON = Path(__file__).with_name("icon.png")
 
 PAGES: dict[str, Callable[[state.Current], None]] = {
     "Edit": edit.render,
@@ -41,7 +44,8 @@ def main() -> None:
 
 
 def _page() -> None:
-    st.set_page_config(page_title="archspec explorer", page_icon=":material/account_tree:", layout="wide")
+    # The icon is a file of the package: a Material icon name would have each browser fetch it from Google.
+    st.set_page_config(page_title="archspec explorer", page_icon=str(ICON), layout="wide")
     # A failure shows its message only: a traceback means nothing to someone designing a network.
     st.set_option("client.showErrorDetails", "none")
     try:

@@ -12,7 +12,7 @@ from archspec.explorer.charts import sweep_chart
 from archspec.explorer.model import KNOBS, has_compound, shape, summary, sweep, sweep_values
 from archspec.explorer.see import metrics, stale_note
 from archspec.explorer.state import Current
-from archspec.explorer.tables import COST_COLUMNS
+from archspec.explorer.tables import COST_COLUMNS, show
 
 
 def _knob_metrics(cur: Current) -> None:
@@ -40,7 +40,7 @@ def _variants_table(cur: Current) -> None:
                          "layers": s["layers"]})
     st.subheader("The family's variants")
     st.caption("Each variant of this spec at the current knobs.")
-    st.dataframe(pd.DataFrame(rows), column_config=COST_COLUMNS, hide_index=True)
+    show(pd.DataFrame(rows), COST_COLUMNS)
 
 
 def render(cur: Current) -> None:

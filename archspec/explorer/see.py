@@ -18,7 +18,7 @@ from archspec.explorer.render import (
     screen_theme,
 )
 from archspec.explorer.state import Current
-from archspec.explorer.tables import COST_COLUMNS, MACS_NOTE, layer_frame, stage_frame
+from archspec.explorer.tables import COST_COLUMNS, MACS_NOTE, config_frame, layer_frame, show, stage_frame
 
 ALL_STAGES = "all stages"
 # Layers; past this Graphviz takes from seconds (TB) to a minute (LR) to lay out the
@@ -36,21 +36,20 @@ def metrics(cur: Current) -> None:
         return
     net = cur.shown.net
     ref = cur.reference.net if cur.reference is not None and cur.reference.net is not None else None
-    r1 = st.columns(3)
-    r1[0].metric("Params", human(net.params), _delta(net.params, ref.params if ref else None), delta_color="off",
-                 help=f"{net.params:,} trainable parameters")
-    r1[1].metric("MACs", human(net.macs), _delta(net.macs, ref.macs if ref else None), delta_color="off",
-                 help=f"{net.macs:,} conv + linear multiply-accumulates")
-    r1[2].metric("FLOPs", human(net.flops), _delta(net.flops, ref.flops if ref else None), delta_color="off",
-                 help=f"{net.flops:,}: every op, a MAC counted as 2")
-    r2 = st.columns(3)
     memory = net.activations * 4
-    r2[0].metric("Memory", short(memory, "B"), _delta(memory, ref.activations * 4 if ref else None, "B"),
-                 delta_color="off", help="all layer outputs per sample, fp32")
-    r2[1].metric("Layers", f"{len(net.layers):,}", _delta(len(net.layers), len(ref.layers) if ref else None), delta_color="off")
-    # Only H×W fits the column; the tooltip has the whole shape, and the output.
-    r2[2].metric("Input", "×".join(map(str, net.input[1:])),
-                 help=f"input {shape(net.input)} → output {shape(net.output)}")
+    # A row that wraps: each metric as wide as its value, so no value is ever cut to "224×…".
+    with st.container(horizontal=True, gap="medium", key="metrics"):
+        st.metric("Params", human(net.params), _delta(net.params, ref.params if ref else None), delta_color="off",
+                  help=f"{net.params:,} trainable parameters", width="content")
+        st.metric("MACs", human(net.macs), _delta(net.macs, ref.macs if ref else None), delta_color="off",
+                  help=f"{net.macs:,} conv + linear multiply-accumulates", width="content")
+        st.metric("FLOPs", human(net.flops), _delta(net.flops, ref.flops if ref else None), delta_color="off",
+                  help=f"{net.flops:,}: every op, a MAC counted as 2", width="content")
+        st.metric("Memory", short(memory, "B"), _delta(memory, ref.activations * 4 if ref else None, "B"),
+                  delta_color="off", help="all layer outputs per sample, fp32", width="content")
+        st.metric("Layers", f"{len(net.layers):,}", _delta(len(net.layers), len(ref.layers) if ref else None),
+                  delta_color="off", width="content")
+        st.metric("Input", shape(net.input), help=f"input {shape(net.input)} → output {shape(net.output)}", width="content")
     if ref is not None and (net.params, net.macs) != (ref.params, ref.macs):
         st.caption(f"Δ against `{cur.reference_name}` as loaded.")
 
@@ -84,16 +83,21 @@ def _tables(cur: Current) -> None:
     net = cur.shown.net  # type: ignore[union-attr]
     st.subheader("Per stage")
     st.caption(MACS_NOTE)
-    st.dataframe(stage_frame(stage_rows(net)), column_config=COST_COLUMNS, hide_index=True)
+    rows = stage_rows(net)
+    show(stage_frame(rows), COST_COLUMNS)
+    args = config_frame(rows)
+    if len(args):
+        st.markdown("**Block arguments per stage**", help="Each stage's block with every argument resolved.")
+        st.table(args.set_index("stage"))
     st.subheader("Per layer")
     stages = [ALL_STAGES, *(s.name for s in net.stages)]
     if st.session_state.get("layer_stage") not in stages:
         st.session_state["layer_stage"] = ALL_STAGES
     pick = st.selectbox("Layers of", stages, key="layer_stage")
-    rows = layer_rows(net)
+    layers = layer_rows(net)
     if pick != ALL_STAGES:
-        rows = [r for r in rows if r["stage"] == pick]
-    st.dataframe(layer_frame(rows), column_config=COST_COLUMNS, hide_index=True, height=420)
+        layers = [r for r in layers if r["stage"] == pick]
+    show(layer_frame(layers), COST_COLUMNS, height=420)
 
 
 def render(cur: Current) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from archspec.explorer import START_ENV
+from archspec.explorer import START_ENV, editor
 from archspec.explorer.model import (
     BLANK_SPEC,
     KNOBS,
@@ -40,7 +40,7 @@ SLIDERS = {
 }
 # Widgets that live in tabs. Tabs run lazily, and Streamlit forgets the state of a widget that a
 # run does not draw; writing each back at the top of the run keeps it across tab switches.
-KEEP = ("spec", "see_level", "see_dir", "layer_stage", "draw_large", "cmp_zoo", "cmp_variants", "cmp_base", "cmp_a", "cmp_b",
+KEEP = ("see_level", "see_dir", "layer_stage", "draw_large", "cmp_zoo", "cmp_variants", "cmp_base", "cmp_a", "cmp_b",
         "exp_level")
 
 
@@ -93,6 +93,22 @@ def init() -> None:
         ss["see_level"], ss["see_dir"], ss["exp_level"] = "block", "TB", "block"
 
 
+def put_text(text: str) -> None:
+    """Replace the spec's text from here (a load, an upload, a revert): the editor shows it as it is."""
+    ss = st.session_state
+    ss["spec"] = text
+    ss["spec_version"] = ss.get("spec_version", 0) + 1
+
+
+def on_edit() -> None:
+    """The editor sent its text (a pause in typing, Ctrl+Enter, Ctrl+S): it becomes the spec."""
+    ss = st.session_state
+    value = ss.get(editor.KEY)
+    if isinstance(value, dict) and isinstance(value.get("text"), str):
+        ss["spec"] = value["text"]
+        ss["spec_seq"] = value.get("seq", 0)
+
+
 def load_into_editor(name: str) -> None:
     """Put a zoo model (read by entry) or the blank template into the editor."""
     ss = st.session_state
@@ -104,7 +120,8 @@ def load_into_editor(name: str) -> None:
         ss["notice"] = f"could not read the zoo model `{name}`"
         return
     text, file, variant = got
-    ss["spec"], ss["file"] = text, file
+    put_text(text)
+    ss["file"] = file
     ss["loaded"], ss["loaded_name"] = (text, file, variant), name
     if variant is None:
         ss.pop("variant_pick", None)
@@ -136,7 +153,8 @@ def open_start_file(spec: str) -> None:
     except UnicodeDecodeError:
         ss["notice"] = f"`{path.name}` is not UTF-8 text"
         return
-    ss["spec"], ss["file"] = text, path.name
+    put_text(text)
+    ss["file"] = path.name
     ss["loaded"], ss["loaded_name"] = (text, path.name, variant), path.name
     if variant is None:
         ss.pop("variant_pick", None)
@@ -165,7 +183,8 @@ def _on_upload() -> None:
         ss["notice"] = f"`{up.name}` is not UTF-8 text"
         return
     file = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in up.name)[:80] or "upload.arch"
-    ss["spec"], ss["file"] = text, file
+    put_text(text)
+    ss["file"] = file
     ss["loaded"], ss["loaded_name"] = (text, file, None), file
     ss.pop("variant_pick", None)
     ss["knob_origin"] = None
@@ -175,7 +194,7 @@ def _revert() -> None:
     """Back to the text as loaded (the zoo file, the template or the upload)."""
     ss = st.session_state
     if ss.get("loaded"):
-        ss["spec"] = ss["loaded"][0]
+        put_text(ss["loaded"][0])
 
 
 def _reset_knobs() -> None:

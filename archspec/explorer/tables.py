@@ -1,4 +1,9 @@
-"""Tables the explorer shows: per stage, per layer, the comparison with deltas and the stage diff."""
+"""Tables the explorer shows: per stage, per layer, the comparison with deltas and the stage diff.
+
+Every table goes through ``show``: a missing value reads "—" (never "None"), and each table keeps
+to a width its page has at 1280 pixels, so no column is cut off on the right. Long text (a stage's
+block arguments) goes into a table of its own, where it wraps.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,34 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from archspec.explorer.model import signed
+from archspec.explorer.model import short, signed
 
 MACS_NOTE = ("MACs: conv + linear multiply-accumulates, bias excluded (the papers' \"FLOPs\"); "
              "memory: layer outputs, fp32, batch 1")
 
+MISSING = "—"  # what a table shows where a value does not apply (the stem's depth, the head's stride)
 COUNT = st.column_config.NumberColumn(format="localized")
 BYTES = st.column_config.NumberColumn(format="bytes")
 PERCENT = st.column_config.NumberColumn(format="%+.1f %%")
 
 
+def show(df: pd.DataFrame, columns: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    """``st.dataframe`` the explorer's way: no index, "—" for a missing value."""
+    st.dataframe(df, column_config=columns, hide_index=True, placeholder=MISSING, **kwargs)
+
+
 def stage_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = ["stage", "block", "depth", "width", "stride", "config", "output", "params", "macs", "memory", "layers"]
+    """Per stage, the numbers (each stage's block arguments are in ``config_frame``)."""
+    columns = ["stage", "block", "depth", "width", "stride", "output", "params", "macs", "memory", "layers"]
     df = pd.DataFrame(rows, columns=columns)
-    # Nullable ints: the head has no stride and the stem no depth; they show as blanks, not "None".
+    # Nullable ints: the head has no stride and the stem no depth; they show as "—".
     return df.astype({"depth": "Int64", "stride": "Int64"})
+
+
+def config_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Per stage that calls a block, its resolved arguments: long text, in a table where it wraps."""
+    return pd.DataFrame([{"stage": r["stage"], "block": r["block"], "arguments": r["config"]} for r in rows if r["config"]],
+                        columns=["stage", "block", "arguments"])
 
 
 def layer_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -53,7 +71,7 @@ COMPARE_COLUMNS = {**COST_COLUMNS, "Δ params %": PERCENT, "Δ MACs %": PERCENT}
 
 
 def _fmt(v: Any) -> str:
-    return "—" if v is None or v == "" else str(v)
+    return MISSING if v is None or v == "" else str(v)
 
 
 def stage_diff(a: dict[str, Any], b: dict[str, Any]) -> pd.DataFrame:
@@ -78,13 +96,14 @@ def stage_diff(a: dict[str, Any], b: dict[str, Any]) -> pd.DataFrame:
         for k in ("depth", "width", "stride", "output"):
             row[f"{k} A→B"] = _fmt(ra.get(k)) if ra.get(k) == rb.get(k) else f"{_fmt(ra.get(k))} → {_fmt(rb.get(k))}"
         for k in ("params", "macs"):
-            va, vb = ra.get(k, 0), rb.get(k, 0)
-            row[f"{k} A"], row[f"{k} B"], row[f"Δ {k}"] = va, vb, signed(vb - va)
+            va, vb = ra.get(k), rb.get(k)
+            # Three figures (the exact counts are in the side-by-side table and the CSV).
+            row[f"{'MACs' if k == 'macs' else k} A→B"] = _cost(va) if va == vb else f"{_cost(va)} → {_cost(vb)}"
+            delta = (vb or 0) - (va or 0)
+            row[f"Δ {'MACs' if k == 'macs' else k}"] = "0" if delta == 0 else ("+" if delta > 0 else "-") + _cost(abs(delta))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-DIFF_COLUMNS = {"params A": COUNT, "params B": COUNT,
-                "macs A": st.column_config.NumberColumn("MACs A", format="localized"),
-                "macs B": st.column_config.NumberColumn("MACs B", format="localized"),
-                "Δ macs": st.column_config.TextColumn("Δ MACs")}
+def _cost(v: int | None) -> str:
+    return MISSING if v is None else short(v).replace(" ", "\u00a0")  # "148 K" never breaks

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Frame, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -28,8 +28,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-s
                  "--disable-component-update", "--no-first-run"]
 START_TIMEOUT_S = 90
 UI_TIMEOUT_MS = 60_000
-# The main editor, as opposed to the file uploader's hidden input or any other text area.
-EDITOR = 'textarea[aria-label="Spec"]'
+# The spec editor: CodeMirror in the component's frame (archspec/explorer/editor).
+EDITOR = 'iframe[title="archspec.explorer.editor.spec_editor"]'
 # The diagram: SVG drawn on the server (st.html), or laid out in the browser (graphviz_chart).
 DIAGRAM = '.archspec-diagram svg, [data-testid="stGraphVizChart"] svg'
 
@@ -126,12 +126,37 @@ def open_explorer(page: Page, url: str, tab: str = "Edit", model: str | None = N
     wait_idle(page)
 
 
-def set_spec(page: Page, text: str) -> None:
-    """Replace the editor's text and commit it (Ctrl+Enter), as a user would."""
-    editor = page.locator(EDITOR)
-    editor.fill(text)
-    editor.press("Control+Enter")
+def editor_frame(page: Page) -> Frame:
+    """The spec editor's frame, once CodeMirror is up in it."""
+    handle = page.wait_for_selector(EDITOR)
+    frame = handle.content_frame() if handle is not None else None
+    assert frame is not None, "the spec editor has no frame"
+    frame.wait_for_selector(".cm-content")
+    frame.wait_for_function("() => window.archspecEditor !== undefined")
+    return frame
+
+
+def editor_text(page: Page) -> str:
+    """The text in the spec editor."""
+    return str(editor_frame(page).evaluate("() => window.archspecEditor.view.state.doc.toString()"))
+
+
+def wait_analysed(page: Page) -> None:
+    """Wait until the page has analysed the editor's latest text (no Ctrl+Enter: the editor sends it
+    itself once typing pauses) and the script run finished."""
+    frame = editor_frame(page)
+    frame.wait_for_function("() => window.archspecEditor.seq() > 0 && "
+                            "document.body.dataset.analysed === String(window.archspecEditor.seq()) && "
+                            "window.archspecEditor.view.state.doc.toString() === window.archspecEditor.sentText()")
     wait_idle(page)
+
+
+def set_spec(page: Page, text: str) -> None:
+    """Replace the editor's text, as a paste would, and wait for the page to analyse it."""
+    editor_frame(page).evaluate(
+        "t => { const v = window.archspecEditor.view;"
+        " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: t}, userEvent: 'input.paste'}); }", text)
+    wait_analysed(page)
 
 
 def diagram_svg(page: Page) -> str:
@@ -159,3 +184,26 @@ def error_text(page: Page) -> str:
     if code.count():
         parts.append(code.first.inner_text())
     return "\n".join(parts)
+
+
+def cut_off(page: Page, selector: str) -> list[str]:
+    """The elements matching ``selector`` whose content is wider than their box (cut, or scrolled
+    out of sight on the right), described by their text (or ``testid`` and widths)."""
+    return list(page.evaluate(
+        """sel => [...document.querySelectorAll(sel)].filter(e => e.scrollWidth > e.clientWidth + 1)
+               .map(e => (e.innerText || e.getAttribute('aria-label') || sel).slice(0, 80)
+                         + ` (${e.scrollWidth} > ${e.clientWidth} px)`)""", selector))
+
+
+def label_boxes(page: Page) -> list[tuple[str, float, float, float, float]]:
+    """The scatter labels drawn on the page (Vega's SVG text marks): (text, left, top, right, bottom)."""
+    return [tuple(b) for b in page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] g.mark-text.role-mark text')]
+               .map(t => { const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.top, r.right, r.bottom]; })""")]
+
+
+def error_line_number(page: Page) -> int | None:
+    """The line the editor marks as the error's (its line number, 1-based), or None."""
+    return editor_frame(page).evaluate(
+        """() => { const el = document.querySelector('.cm-line.cm-as-errline'); if (!el) return null;
+                   const v = window.archspecEditor.view; return v.state.doc.lineAt(v.posAtDOM(el)).number; }""")

@@ -34,9 +34,15 @@ def switch(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def spec_text(at: AppTest) -> str:
+    """The spec's text: what the editor holds (AppTest cannot see into the editor's frame)."""
+    return str(at.session_state["spec"])
+
+
 def set_spec(at: AppTest, text: str) -> AppTest:
-    """Type into the editor (on the Edit tab) and rerun."""
-    at.text_area(key="spec").input(text).run()
+    """Replace the spec's text, as the editor does when typing pauses, and rerun."""
+    at.session_state["spec"] = text
+    at.run()
     assert not at.exception, at.exception
     return at
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.app.browser import ROOT, chromium_page, explorer_server, open_explorer, set_spec, wait_idle
+from tests.app.browser import ROOT, chromium_page, editor_frame, explorer_server, open_explorer, wait_analysed, wait_idle
 
-BROKEN = "  conv 64 k7 s2 act=rleu"
+TYPO = " act=rleu"  # typed at the end of ResNet-50's line 7, `  conv 64 k7 s2`
 
 
 def take(out: Path) -> list[Path]:
@@ -29,8 +29,10 @@ def take(out: Path) -> list[Path]:
         open_explorer(page, url, "Edit", model="efficientnet_b0")
         shot("edit")
         open_explorer(page, url, "Edit", model="resnet50")
-        text = page.locator('textarea[aria-label="Spec"]').input_value()
-        set_spec(page, text.replace("  conv 64 k7 s2", BROKEN, 1))
+        editor_frame(page).locator(".cm-line").nth(6).click()  # typed, as the browser test does
+        page.keyboard.press("End")
+        page.keyboard.type(TYPO, delay=20)
+        wait_analysed(page)
         shot("edit-error")
         open_explorer(page, url, "See", model="resnet50")
         shot("see")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import archspec
 from archspec.explorer.model import pareto_front
-from tests.app.conftest import open_app, set_spec, switch
+from tests.app.conftest import open_app, set_spec, spec_text, switch
 
 
 def _compare(at):
@@ -12,7 +12,7 @@ def _compare(at):
 
 
 def _diff(at):
-    return at.dataframe[1].value
+    return at.table[0].value
 
 
 def test_delta_table_has_both_designs() -> None:
@@ -37,7 +37,7 @@ def test_stage_diff_says_what_changed() -> None:
     at.multiselect(key="cmp_zoo").set_value(["resnet18", "resnet50"]).run()
     at.selectbox(key="cmp_a").select("resnet18").run()
     at.selectbox(key="cmp_b").select("resnet50").run()
-    diff = _diff(at).set_index("stage")
+    diff = _diff(at)
     assert diff.loc["stage1", "depth A→B"] == "2 → 3"
     assert diff.loc["stage1", "width A→B"] == "64 → 256"
     assert diff.loc["stage2", "stride A→B"] == "2"  # unchanged
@@ -55,7 +55,7 @@ def test_variants_of_the_spec_in_the_editor() -> None:
 
 def test_a_pinned_design_keeps_its_numbers_after_edits() -> None:
     at = open_app("Edit")
-    text = at.text_area(key="spec").value
+    text = spec_text(at)
     switch(at, "Compare")
     at.multiselect(key="cmp_zoo").set_value([]).run()
     at.button(key="pin").click().run()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 import archspec
-from tests.app.conftest import exact, metric, open_app, set_spec
+from tests.app.conftest import exact, metric, open_app, set_spec, spec_text
 
 
 def test_starts_on_a_zoo_model(app) -> None:
-    assert "network resnet50" in app.text_area(key="spec").value
+    assert "network resnet50" in spec_text(app)
     assert metric(app, "Params") == "25.56 M"
     assert exact(app, "MACs") == archspec.load("resnet50").macs
     assert "resnet50" in app.success[0].value
@@ -18,20 +18,20 @@ def test_starts_on_a_zoo_model(app) -> None:
 
 def test_picking_a_zoo_model_loads_its_text(app) -> None:
     app.selectbox(key="model").select("resnet18").run()
-    assert "network resnet18" in app.text_area(key="spec").value
+    assert "network resnet18" in spec_text(app)
     assert exact(app, "Params") == archspec.load("resnet18").params
     assert metric(app, "Layers") == f"{len(archspec.load('resnet18').layers)}"
 
 
 def test_blank_template_analyses(app) -> None:
     app.selectbox(key="model").select("(blank spec)").run()
-    assert "network mynet" in app.text_area(key="spec").value
+    assert "network mynet" in spec_text(app)
     assert app.success and not app.error
 
 
 def test_editing_changes_the_numbers(app) -> None:
     before = exact(app, "Params")
-    text = app.text_area(key="spec").value
+    text = spec_text(app)
     set_spec(app, text.replace("fc 1000", "fc 10"))
     after = exact(app, "Params")
     assert after == archspec.loads(text.replace("fc 1000", "fc 10")).params
@@ -42,7 +42,7 @@ def test_editing_changes_the_numbers(app) -> None:
 
 
 def test_broken_spec_shows_the_located_error_and_keeps_the_last_good_numbers(app) -> None:
-    text = app.text_area(key="spec").value
+    text = spec_text(app)
     broken = text.replace("  conv 64 k7 s2\n", "  conv 64 k7 s2 act=rleu\n")
     set_spec(app, broken)
     with pytest.raises(archspec.SpecError) as raised:
@@ -61,7 +61,7 @@ def test_broken_spec_shows_the_located_error_and_keeps_the_last_good_numbers(app
 
 
 def test_fixing_the_spec_recovers(app) -> None:
-    text = app.text_area(key="spec").value
+    text = spec_text(app)
     set_spec(app, text.replace("fc 1000", "fc 1000 bogus=1"))
     assert app.error
     set_spec(app, text.replace("fc 1000", "fc 100"))
@@ -70,7 +70,7 @@ def test_fixing_the_spec_recovers(app) -> None:
 
 
 def test_oversized_spec_is_refused_with_a_message(app) -> None:
-    text = app.text_area(key="spec").value
+    text = spec_text(app)
     set_spec(app, text + "#" * 210_000 + "\n")
     assert "at most 200 KB" in app.error[0].value
     assert metric(app, "Params") == "25.56 M"
@@ -89,7 +89,7 @@ def test_an_internal_failure_is_a_message_not_a_traceback(app, monkeypatch) -> N
         raise RuntimeError("boom")
 
     monkeypatch.setattr(archspec, "loads", boom)
-    set_spec(app, app.text_area(key="spec").value + "\n# a text not yet in the cache\n")
+    set_spec(app, spec_text(app) + "\n# a text not yet in the cache\n")
     assert "internal error: RuntimeError: boom" in app.error[0].value
     assert not app.exception
 
@@ -106,22 +106,22 @@ def test_a_family_spec_offers_its_variants() -> None:
 def test_opening_an_uploaded_spec(app) -> None:
     text = "network tiny\ninput 3x32x32\nstem:\n  conv 8 k3\nhead:\n  avgpool global\n  flatten\n  fc 10\n"
     app.file_uploader(key="upload").upload("tiny.arch", text.encode(), "text/plain").run()
-    assert app.text_area(key="spec").value == text
+    assert spec_text(app) == text
     assert exact(app, "Params") == archspec.loads(text).params
 
 
 @pytest.mark.parametrize(("content", "message"), [(b"\xff\xfe not text", "not UTF-8"), (b"#" * 250_000, "up to 200 KB")])
 def test_a_bad_upload_leaves_the_editor_alone(app, content: bytes, message: str) -> None:
-    before = app.text_area(key="spec").value
+    before = spec_text(app)
     app.file_uploader(key="upload").upload("bad.arch", content, "text/plain").run()
     assert any(message in w.value for w in app.warning)
-    assert app.text_area(key="spec").value == before
+    assert spec_text(app) == before
     assert not app.exception
 
 
 def test_revert_undoes_the_edits(app) -> None:
-    text = app.text_area(key="spec").value
+    text = spec_text(app)
     set_spec(app, text.replace("fc 1000", "fc 10"))
     app.button(key="revert").click().run()
-    assert app.text_area(key="spec").value == text
+    assert spec_text(app) == text
     assert metric(app, "Params") == "25.56 M"

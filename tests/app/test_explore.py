@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from archspec.cli.explore import check_spec, command, start_value
 from archspec.explorer import SCRIPT, START_ENV
-from tests.app.conftest import APP, ROOT, RUN_TIMEOUT_S, exact
+from tests.app.conftest import APP, ROOT, RUN_TIMEOUT_S, exact, spec_text
 from tests.conftest import spec
 
 
@@ -62,13 +62,13 @@ def test_explore_opens_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     f = tmp_path / "mine.arch"
     f.write_text(spec("stem:\n  conv 8 k3\nhead:\n  avgpool global\n  flatten\n  fc 10\n", name="mine"))
     at = _started_with(monkeypatch, str(f))
-    assert at.text_area(key="spec").value == f.read_text()
+    assert spec_text(at) == f.read_text()
     assert exact(at, "Params") == 3 * 8 * 9 + 2 * 8 + 8 * 10 + 10  # conv, its BatchNorm, fc
 
 
 def test_explore_opens_a_zoo_model_and_a_variant(monkeypatch: pytest.MonkeyPatch) -> None:
     at = _started_with(monkeypatch, "mobilenet_v2")
-    assert "network mobilenet_v2" in at.text_area(key="spec").value
+    assert "network mobilenet_v2" in spec_text(at)
     at = _started_with(monkeypatch, f"{ROOT / 'specs' / 'efficientnet.arch'}:b3")
     assert at.session_state["variant_pick"] == "b3"
     assert exact(at, "Params") == 12_233_232  # torchvision's efficientnet_b3
@@ -77,4 +77,4 @@ def test_explore_opens_a_zoo_model_and_a_variant(monkeypatch: pytest.MonkeyPatch
 def test_a_missing_start_file_is_a_notice_not_a_crash(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = _started_with(monkeypatch, str(tmp_path / "gone.arch"))
     assert any("could not open" in w.value for w in at.warning)
-    assert "network resnet50" in at.text_area(key="spec").value
+    assert "network resnet50" in spec_text(at)

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 import archspec
-from tests.app.conftest import APP, ROOT, exact, open_app, set_spec
+from tests.app.conftest import APP, ROOT, exact, open_app, set_spec, spec_text
 
 # Every tab, in a fresh interpreter: which heavy modules did the explorer pull in?
 PROBE = textwrap.dedent("""
@@ -43,10 +43,10 @@ def test_an_edit_of_efficientnet_b7_rerenders() -> None:
     """Each edit re-analyses (the output width follows the text). How long it takes is measured by
     ``python -m bench.explorer_edit``, not asserted here: a busy machine is not a failure."""
     at = open_app("Edit", model="efficientnet_b7")
-    text = at.text_area(key="spec").value
+    text = spec_text(at)
     params = [exact(at, "Params")]
     for width in (1001, 1002, 1003):
-        at.text_area(key="spec").input(text.replace("fc 1000", f"fc {width}"))
+        at.session_state["spec"] = text.replace("fc 1000", f"fc {width}")
         at.run()
         assert not at.exception and not at.error
         params.append(exact(at, "Params"))
@@ -63,7 +63,7 @@ def test_analysis_is_cached(app, monkeypatch) -> None:
         return real(text, *args, **kwargs)
 
     monkeypatch.setattr(archspec, "loads", counting)
-    text = app.text_area(key="spec").value
+    text = spec_text(app)
     edited = text + f"\n# {uuid.uuid4()}\n"  # a text no earlier test has put in the cache
     set_spec(app, edited)
     first = calls.count(edited)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import metric, open_app
+from tests.app.conftest import metric, open_app, set_spec
 
 H = "network t\ninput 3x32x32\n"
 STEM = "stem:\n  conv 8 k3\n"
@@ -45,7 +45,7 @@ def app() -> AppTest:
 
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_hostile_text_shows_an_error(app: AppTest, text: str) -> None:
-    app.text_area(key="spec").input(text).run()  # past AppTest's timeout this raises: a stuck page fails
+    set_spec(app, text)  # past AppTest's timeout this raises: a stuck page fails
     assert not app.exception, app.exception
     assert app.error, "no error shown"
     shown = " ".join(e.value for e in app.error) + " ".join(c.value for c in app.code)
@@ -56,14 +56,14 @@ def test_hostile_text_shows_an_error(app: AppTest, text: str) -> None:
 @pytest.mark.slow  # ~5 s
 def test_a_big_valid_spec_analyses(app: AppTest) -> None:
     """30,000 layers written out one per line: large, but a design, not an attack."""
-    app.text_area(key="spec").input(H + STEM + "  act\n" * 30_000).run()
+    set_spec(app, H + STEM + "  act\n" * 30_000)
     assert not app.exception and not app.error
     assert metric(app, "Layers") == "30,003"  # conv, norm, act, then the acts
 
 
 def test_explorer_recovers_after_hostile_text(app: AppTest) -> None:
-    app.text_area(key="spec").input(HOSTILE["binary bytes"]).run()
+    set_spec(app, HOSTILE["binary bytes"])
     assert app.error
-    app.text_area(key="spec").input(H + STEM).run()
+    set_spec(app, H + STEM)
     assert not app.exception and not app.error
     assert metric(app, "Params") == "232"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import archspec
-from tests.app.conftest import exact, open_app, set_spec, switch
+from tests.app.conftest import exact, open_app, set_spec, spec_text, switch
 
 
 def test_alpha_slider_cuts_macs(app) -> None:
@@ -19,7 +19,7 @@ def test_alpha_slider_cuts_macs(app) -> None:
 
 def test_rho_slider_scales_the_input(app) -> None:
     app.slider(key="knob_rho").set_value(0.5).run()
-    assert next(m.value for m in app.metric if m.label == "Input") == "112×112"
+    assert next(m.value for m in app.metric if m.label == "Input") == "3×112×112"
     assert exact(app, "MACs") == archspec.load("resnet50", overrides={"rho": 0.5}).macs
 
 
@@ -44,7 +44,7 @@ def test_phi_does_nothing_without_compound(app) -> None:
 
 
 def test_sliders_follow_the_specs_own_scale_line(app) -> None:
-    text = app.text_area(key="spec").value
+    text = spec_text(app)
     set_spec(app, text.replace("input 3x224x224", "input 3x224x224\nscale: alpha=0.5"))
     assert app.slider(key="knob_alpha").value == 0.5
     assert exact(app, "MACs") == archspec.load("resnet50", overrides={"alpha": 0.5}).macs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 import archspec
-from tests.app.conftest import metric, open_app, set_spec, switch
+from tests.app.conftest import metric, open_app, set_spec, spec_text, switch
 
 
 def _diagrams(at) -> list[str]:
@@ -55,7 +55,7 @@ def test_diagram_follows_level_and_direction() -> None:
 
 def test_diagram_follows_edits_and_survives_a_break() -> None:
     at = open_app("Edit")
-    text = at.text_area(key="spec").value
+    text = spec_text(at)
     before = _dot(at)  # the Edit tab's stage-level preview
     set_spec(at, text.replace("512 x3 s2", "512 x1 s2"))
     after = _dot(at)

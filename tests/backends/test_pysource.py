@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 import archspec
+from archspec.backends.naming import class_name
 from tests.backends.conftest import randomize_norms, small, zoo_names
 from tests.backends.test_torch import COMBINATOR_SPEC
 from tests.conftest import spec
@@ -54,12 +55,31 @@ def _check_same(net: archspec.Network, tmp_path: Path, batch: int = 1) -> str:
 def test_resnet50_reads_like_torchvision(tmp_path: Path) -> None:
     net = archspec.load("resnet50")
     source = net.to_python()
-    assert "class Bottleneck(nn.Module)" in source and "class BottleneckProjection(nn.Module)" in source
-    assert "class Resnet50(nn.Module)" in source
-    assert "Bottleneck(in_c=256, c=64)" in source  # numbers that differ per block are arguments
+    assert "class Bottleneck(nn.Module)" in source and "class ResNet50(nn.Module)" in source
+    assert source.count("class ") == 2  # one class for every bottleneck, with or without a projection
+    assert "def __init__(self, in_c: int, c: int, s: int, out_c: int) -> None:" in source
+    assert "Bottleneck(in_c=64, c=64, s=1, out_c=256)" in source and "Bottleneck(in_c=256, c=64, s=1, out_c=256)" in source
+    assert "])) if in_c != out_c else None" in source and "if self.shortcut is not None:" in source
     assert "archspec" not in "\n".join(line for line in source.splitlines() if line.startswith(("import", "from")))
     assert f"{net.params:,} parameters" in source and "specs/resnet50.arch" in source and "ResNet-50" in source
-    assert source.count("class ") == 3
+
+
+def test_zeropad_blocks_are_one_class_whatever_their_widths(tmp_path: Path) -> None:
+    """ResNet-20's option A shortcuts at 16→32 and 32→64 channels: one `Basic`, its pad an argument."""
+    net = archspec.loads(spec("stem:\n  conv 16 k3\nstages basic(shortcut=zeropad):\n  16 x3 s1\n  32 x3 s2\n  64 x3 s2\n"
+                              "head:\n  avgpool global\n  flatten\n  fc 10\n", name="resnet20"))
+    source = _check_same(net, tmp_path, batch=2)
+    assert re.findall(r"^class (\w+)", source, re.M) == ["Basic", "ResNet20"]
+    assert "Basic(in_c=16, c=32, s=2)" in source and "Basic(in_c=32, c=64, s=2)" in source
+
+
+def test_structures_of_one_block_are_one_class(tmp_path: Path) -> None:
+    """MobileNet v2's inverted residuals with and without the expansion conv and the skip: one class,
+    its parts built under conditions on the block's own arguments."""
+    source = _check_same(small("mobilenet_v2"), tmp_path)
+    assert re.findall(r"^class (\w+)", source, re.M) == ["InvertedResidual", "MobileNetV2"]
+    assert "InvertedResidual(in_c=32, hidden=32, t=1, c=16, s=1)" in source
+    assert "self.conv3 = nn.Conv2d(hidden, c, 1, bias=False) if t != 1 else None" in source
 
 
 def test_resnet18_matches_the_compiled_module(tmp_path: Path) -> None:
@@ -112,7 +132,7 @@ def test_runs_without_archspec(tmp_path: Path) -> None:
         "import sys; sys.modules['archspec'] = None\n"  # any `import archspec` would now fail
         "import runpy, torch\n"
         f"ns = runpy.run_path({str(path)!r})\n"
-        "m = ns['Resnet18']().eval()\n"
+        "m = ns['ResNet18']().eval()\n"
         "print(tuple(m(torch.randn(1, 3, 64, 64)).shape))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
@@ -122,7 +142,15 @@ def test_runs_without_archspec(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", zoo_names())
 def test_zoo_sources_match(name: str, tmp_path: Path) -> None:
-    _check_same(small(name), tmp_path)
+    """The same keys, layers and outputs; and one class per block kind, named after the block."""
+    net = small(name)
+    source = _check_same(net, tmp_path)
+    classes = re.findall(r"^class (\w+)\(nn\.Module\)", source, re.M)
+    blocks = {s.label for s in net.graph.scopes if s.kind == "block"
+              and any(n.name.startswith(s.name + ".") for n in net.graph.nodes if n.defn.module)}
+    assert {class_name(b) for b in blocks} <= set(classes)
+    assert len(classes) == len(set(classes)) and not [c for c in classes if re.fullmatch(r".*[A-Za-z]\d", c)
+                                                      and c[:-1] in classes], classes  # no `Bottleneck2`
 
 
 @pytest.mark.slow

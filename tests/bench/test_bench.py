@@ -68,3 +68,10 @@ def test_reparam_section_reports_a_ratio() -> None:
     text = s.markdown()
     assert "| repvgg_a0 |" in text and "44 → 22" in text
     assert s.targets and s.targets[0].goal == "faster (< 1)"
+
+
+@pytest.mark.slow
+def test_the_language_server_keystroke_bench_runs() -> None:
+    done = subprocess.run([sys.executable, "-m", "bench.lsp", "--repeat", "2"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert "efficientnet.arch:b7, 2 keystrokes" in done.stdout and "ratio keystroke / check:" in done.stdout
