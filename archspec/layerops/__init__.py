@@ -22,7 +22,6 @@ from archspec.layerops import (  # noqa: F401  (each import registers its ops)
     pool,
     shuffle,
     slice,
-    softmax,
     upsample,
     zeropad,
 )
