@@ -8,7 +8,7 @@ output channels c, the repeats n and the first stride s. Every row has its param
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from archspec.backends.graphviz.hierarchy import Tree
@@ -23,35 +23,51 @@ _EXPANSION = ("t", "e")  # the block argument that is an inverted residual's exp
 NOTE = "params: trainable parameters; MACs: conv+linear multiply-accumulates (bias excluded), the papers' “FLOPs”"
 
 
-def shown(n: Node) -> bool:
-    """Whether a table names this op (channel shuffles too: ShuffleNet's table does)."""
-    return n.kind in _SHOWN or n.op == "shuffle"
+def _conv(a: Any, stride: bool) -> str:
+    kh, kw = hw(a.k)
+    dw = a.g > 1 and a.g == a.in_c
+    words = [f"{kh}×{kw}" + (" dw" if dw else ""), str(a.out_c)]
+    words += [f"groups {a.g}"] if a.g > 1 and not dw else []
+    words += [f"stride {size_text(a.s)}"] if stride and a.s != 1 else []
+    words += [f"dilation {size_text(a.d)}"] if a.d != 1 else []
+    return ", ".join(words)
 
 
-def op_text(n: Node, stride: bool = True) -> str:
-    """An op as ResNet's Table 1 writes it: '7×7, 64, stride 2', '3×3 max pool, stride 2', '1000-d fc'."""
-    a: Any = n.attrs
-    if n.op == "conv":
-        kh, kw = hw(a.k)
-        dw = a.g > 1 and a.g == a.in_c
-        words = [f"{kh}×{kw}" + (" dw" if dw else ""), str(a.out_c)]
-        words += [f"groups {a.g}"] if a.g > 1 and not dw else []
-        words += [f"stride {size_text(a.s)}"] if stride and a.s != 1 else []
-        words += [f"dilation {size_text(a.d)}"] if a.d != 1 else []
-        return ", ".join(words)
-    if n.op == "linear":
-        return f"{a.out_f}-d fc"
-    if n.op == "mean" or n.op in ("avgpool", "maxpool") and a.mode == "global":
-        return "global " + ("max" if n.op == "maxpool" else "average") + " pool"
-    if n.op in ("avgpool", "maxpool"):
-        what = "max pool" if n.op == "maxpool" else "average pool"
+def _pool(what: str) -> Callable[[Any, bool], str]:
+    def text(a: Any, stride: bool) -> str:
+        if a.mode == "global":
+            return f"global {what}"
         if a.mode == "adaptive":
             return f"adaptive {what} → {a.size}×{a.size}"
         kh, kw = hw(a.k)
         return f"{kh}×{kw} {what}" + (f", stride {size_text(a.s)}" if stride and a.s != 1 else "")
-    if n.op == "shuffle":
-        return f"channel shuffle, {a.groups} groups"
-    return n.defn.label(n.attrs)
+
+    return text
+
+
+# How ResNet's Table 1 writes each op it names ('7×7, 64, stride 2', '3×3 max pool, stride 2', '1000-d fc');
+# an op not here is written as its diagram label.
+OP_TEXT: dict[str, Callable[[Any, bool], str]] = {
+    "conv": _conv,
+    "linear": lambda a, stride: f"{a.out_f}-d fc",
+    "mean": lambda a, stride: "global average pool",
+    "avgpool": _pool("average pool"),
+    "maxpool": _pool("max pool"),
+    "shuffle": lambda a, stride: f"channel shuffle, {a.groups} groups",  # ShuffleNet's table names it
+}
+# MobileNet v2's table names a pool by the operator it is (`avgpool 7×7`).
+TCNS_POOL = {"mean": "avgpool", "avgpool": "avgpool", "maxpool": "maxpool"}
+
+
+def shown(n: Node) -> bool:
+    """Whether a table names this op: convs, linears, pools, and the ops ``OP_TEXT`` writes."""
+    return n.kind in _SHOWN or n.op in OP_TEXT
+
+
+def op_text(n: Node, stride: bool = True) -> str:
+    """An op as ResNet's Table 1 writes it: '7×7, 64, stride 2', '3×3 max pool, stride 2', '1000-d fc'."""
+    text = OP_TEXT.get(n.op)
+    return text(n.attrs, stride) if text is not None else n.defn.label(n.attrs)
 
 
 def out_size(out: Sequence[int]) -> str:
@@ -165,15 +181,15 @@ class Builder:
         if child is None:
             main = next((n for n in nodes if shown(n)), first)
             a: Any = main.attrs
-            if main.op == "conv":
+            if main.kind == "conv":
                 kh, kw = hw(a.k)
                 dw = " dw" if a.g > 1 and a.g == a.in_c else ""
                 return (in_size(shape), f"conv2d {kh}×{kw}{dw}", "-", c, "1", size_text(a.s))
-            if main.kind == "pool":
+            if main.op in TCNS_POOL:
                 h, w = (shape[1], shape[2]) if len(shape) == 3 else (1, 1)
-                glob = main.op == "mean" or a.mode != "window"
+                glob = getattr(a, "mode", "global") != "window"  # `mean` pools globally
                 size = f"{h}×{w}" if glob else "×".join(map(str, hw(a.k)))
-                name = "avgpool" if main.op == "mean" else main.op
+                name = TCNS_POOL[main.op]
                 return (in_size(shape), f"{name} {size}", "-", "-", "1", "-" if glob else size_text(a.s))
             return (in_size(shape), main.defn.label(main.attrs).split(" ")[0], "-", c, "1", "-")
         info = stage.info if stage.info.get("block") == child.label else child.info
