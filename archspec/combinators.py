@@ -1,17 +1,18 @@
-"""Lowering of the combinators: residual, concat/branch, scale, repeat and dense."""
+"""Lowering of the combinators: residual (with a `shortcut:` body), scale, repeat, dense and group; those with
+`branch:` children (concat, sum, select, cascade) are in ``branches.py``."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from archspec import ir
+from archspec.branches import cascade, concat, select, sum_
 from archspec.errors import SpecError, shape_text
 from archspec.expr import as_float, as_int, as_word
 from archspec.layerops import NoAttrs
 from archspec.layerops.act import ALIASES as ACT_ALIASES
 from archspec.layerops.conv import ConvAttrs
 from archspec.layerops.droppath import DropPathAttrs
-from archspec.layerops.slice import SliceAttrs
 from archspec.layerops.zeropad import ZeroPadAttrs
 from archspec.ops import ACTIVATIONS, COMBINATORS, NORMS, ORDERS, SHORTCUTS, bind, conv_out
 from archspec.primitives import add_act, add_norm
@@ -26,13 +27,18 @@ def lower(lw: Lowerer, st: ir.Compound, x: T, ctx: Ctx) -> T:
 
 
 def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    explicit = [b for b in st.body if b.kind == "compound" and b.name == "shortcut"]
     kind = as_word(*a["shortcut"], "shortcut", SHORTCUTS) if "shortcut" in a else "auto"
+    _check_unused(a, kind, explicit)
     p = as_float(*a["drop_path"], ctx.env, "drop_path", 0.0, 1.0) if "drop_path" in a else 0.0
     default_norm = "none" if ctx.gate is not None else lw.defaults.norm  # a gate's convs: no norm unless said
     sc_norm = as_word(*a["shortcut_norm"], "norm", NORMS) if "shortcut_norm" in a else default_norm
     order = as_word(*a["order"], "order", ORDERS) if "order" in a else "body_first"
-    sid = lw.open_scope("residual", ctx.prefix, "residual", ctx.scope, st.span, {"shortcut": kind})
+    sid = lw.open_scope("residual", ctx.prefix, "residual", ctx.scope, st.span,
+                        {"shortcut": "explicit" if explicit else kind})
     inner = ctx.with_(scope=sid)
+    if explicit:
+        return _explicit(lw, st, a, x, ctx, sid, explicit[0], order, p)
     start = lw.mark()[0]
     y = lw.body(st.body, x, inner)
     same = y.shape == x.shape
@@ -43,14 +49,16 @@ def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -
         raise SpecError("a residual body must keep a C×H×W shape", st.span)
     if p > 0:
         y = lw.add("droppath", [y], DropPathAttrs(p), "droppath", inner, st.span)
+    watched = "shortcut_norm" in a and kind == "auto" and not (lw.stack and lw.stack[-1] in lw.builtin)
+    if watched:
+        lw.sc_norm_used[a["shortcut_norm"][1]] = lw.sc_norm_used.get(a["shortcut_norm"][1], False) or not same
     if same and kind != "projection":
         lw.note(sid, shortcut="identity")
         sc = x
     else:
         s = _stride(x.shape, y.shape, st.span)
         mid = lw.mark()[0]
-        ssid = lw.open_scope("shortcut", f"{ctx.prefix}.shortcut", "shortcut", sid, st.span)
-        sctx = ctx.with_(prefix=f"{ctx.prefix}.shortcut" if ctx.prefix else "shortcut", scope=ssid)
+        sctx = _shortcut_ctx(lw, ctx, sid, st.span)
         if kind == "zeropad":
             if y.shape[0] < x.shape[0]:
                 raise SpecError(f"a zero-padding shortcut cannot shrink channels ({x.shape[0]} → {y.shape[0]})", st.span,
@@ -65,11 +73,79 @@ def _residual(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -
         if order == "shortcut_first":
             y, sc = lw.put_first(start, mid, [y, sc])
             lw.note(sid, order=order)
-    out = lw.add("add", [y, sc], NoAttrs(), "add", inner, st.span)
-    if "act" in a:  # the activation after the addition, said on the residual itself
+    return _join(lw, a, y, sc, inner, st.span)
+
+
+def _check_unused(a: dict[str, Any], kind: str, explicit: list[Any]) -> None:
+    """An argument that can have no effect here is an error, never silently ignored."""
+    if explicit:
+        for key in ("shortcut", "shortcut_norm"):
+            if key in a:
+                raise SpecError(f"`{key}=` has no effect: this residual's shortcut is written out in its `shortcut:` body",
+                                a[key][1], hint=f"remove `{key}=` (put a norm in the `shortcut:` body instead)")
+        if len(explicit) > 1:
+            raise SpecError("a residual has one `shortcut:` body", explicit[1].span, hint="merge them into one")
+        return
+    if kind == "none" and "drop_path" in a:
+        raise SpecError("`drop_path=` has no effect with shortcut=none: there is no residual to drop the body from",
+                        a["drop_path"][1], hint="remove `drop_path=`, or give the residual a shortcut")
+    if kind in ("zeropad", "when_same", "none"):
+        for key in ("shortcut_norm", "order"):
+            if key in a:
+                raise SpecError(f"`{key}=` has no effect with shortcut={kind}, which never makes a projection conv",
+                                a[key][1], hint=f"remove `{key}=`, or use shortcut=auto or shortcut=projection")
+
+
+def _shortcut_ctx(lw: Lowerer, ctx: Ctx, sid: int, span: ir.Span | None, fresh: bool = False) -> Ctx:
+    """Where a shortcut's layers go: ``PREFIX.shortcut``; with ``fresh`` (a shortcut written out), a name of
+    its own when another residual here took that one (``shortcut2``)."""
+    path = f"{ctx.prefix}.shortcut" if ctx.prefix else "shortcut"
+    if fresh and any(n.name.startswith(path + ".") for n in lw.nodes):
+        lw.counters.setdefault(ctx.prefix, {}).setdefault("shortcut", 1)
+        path = lw.alloc(ctx.prefix, "shortcut")
+    ssid = lw.open_scope("shortcut", path, "shortcut", sid, span)
+    return ctx.with_(prefix=path, scope=ssid)
+
+
+def _explicit(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx, sid: int, sc_st: ir.Compound,
+              order: str, p: float) -> T:
+    """A residual whose shortcut is written out (`shortcut:` in its body): ResNet-D's avgpool → 1×1 conv → BN.
+    A `shortcut:` body that makes nothing is the identity."""
+    inner = ctx.with_(scope=sid)
+    body = [b for b in st.body if b is not sc_st]
+    bind("shortcut", COMBINATORS["shortcut"], sc_st.args, lambda e: lw.eval(e, ctx.env), sc_st.span)
+
+    def shortcut() -> T:
+        before = lw.mark()[0]
+        sc = lw.body(sc_st.body, x, _shortcut_ctx(lw, ctx, sid, sc_st.span, fresh=True))
+        lw.note(sid, shortcut="explicit" if lw.mark()[0] > before or sc.node != x.node else "identity")
+        return sc
+
+    if order == "shortcut_first":
+        sc = shortcut()
+        y = lw.body(body, x, inner)
+        lw.note(sid, order=order)
+    else:
+        y = lw.body(body, x, inner)
+        sc = shortcut()
+    if y.shape != sc.shape:
+        raise SpecError(f"the residual body gives {shape_text(y.shape)} but its `shortcut:` gives {shape_text(sc.shape)}; "
+                        "they are added, so they must be equal", sc_st.span,
+                        hint="make the shortcut carry the body's stride and channels (e.g. `avgpool 2 s2`, `conv C k1`)")
+    if len(y.shape) != 3:
+        raise SpecError("a residual body must keep a C×H×W shape", st.span)
+    if p > 0:
+        y = lw.add("droppath", [y], DropPathAttrs(p), "droppath", inner, st.span)
+    return _join(lw, a, y, sc, inner, st.span)
+
+
+def _join(lw: Lowerer, a: dict[str, Any], y: T, sc: T, inner: Ctx, span: ir.Span | None) -> T:
+    """The residual's addition, then the activation said on the residual itself."""
+    out = lw.add("add", [y, sc], NoAttrs(), "add", inner, span)
+    if "act" in a:
         kind = as_word(*a["act"], "activation", ACTIVATIONS)
         if kind != "none":
-            out = add_act(lw, out, ACT_ALIASES.get(kind, kind), inner, st.span)
+            out = add_act(lw, out, ACT_ALIASES.get(kind, kind), inner, span)
     return out
 
 
@@ -80,53 +156,6 @@ def _stride(xs: tuple[int, ...], ys: tuple[int, ...], span: ir.Span | None) -> i
         raise SpecError(f"the residual body turns {shape_text(xs)} into {shape_text(ys)}; no 1×1 shortcut matches that", span,
                         hint="the body must keep the map size or divide it by a whole stride")
     return s
-
-
-def _concat(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    branches = [b for b in st.body if b.kind != "let"]
-    split = _split(lw, a, st, x, len(branches), ctx) if "split" in a else 0
-    sid = lw.open_scope("concat", ctx.prefix, "concat", ctx.scope, st.span, {"split": split} if split else None)
-    outs: list[T] = []
-    for b in st.body:
-        if b.kind == "let":
-            ctx.env.values[b.name] = lw.eval(b.value, ctx.env)
-            continue
-        if b.kind != "compound" or b.name != "branch":
-            raise SpecError("inside `concat:` every statement is a `branch:`", b.span, hint="wrap it as `branch: ...`")
-        bind("branch", COMBINATORS["branch"], b.args, lambda e: lw.eval(e, ctx.env), b.span)
-        name = lw.alloc(ctx.prefix, "branch")
-        bsid = lw.open_scope("branch", name, "branch", sid, b.span)
-        inner = ctx.with_(prefix=name, scope=bsid)
-        xi = x
-        if split:  # branch i reads the i-th of `split` equal channel chunks
-            chunk = x.shape[0] // split
-            i = len(outs)
-            xi = lw.add("slice", [x], SliceAttrs(i * chunk, (i + 1) * chunk), "slice", inner, b.span)
-        y = lw.body(b.body, xi, inner)
-        if len(y.shape) != 3:
-            raise SpecError("a branch must end with a C×H×W map", b.span)
-        if outs and y.shape[1:] != outs[0].shape[1:]:
-            raise SpecError(f"branch gives {y.shape[1]}×{y.shape[2]} maps but the first branch gives "
-                            f"{outs[0].shape[1]}×{outs[0].shape[2]}; concat needs equal sizes", b.span)
-        outs.append(y)
-    if not outs:
-        raise SpecError("`concat:` needs at least one `branch:`", st.span)
-    return lw.add("concat", outs, NoAttrs(), "concat", ctx.with_(scope=sid), st.span)
-
-
-def _split(lw: Lowerer, a: dict[str, Any], st: ir.Compound, x: T, branches: int, ctx: Ctx) -> int:
-    """The N of `concat split=N:`, checked: the input's channels divide into N chunks, one per branch."""
-    n = as_int(*a["split"], ctx.env, "split", minimum=1)
-    span = a["split"][1]
-    if len(x.shape) != 3:
-        raise SpecError(f"`concat split={n}` needs a C×H×W input, got {shape_text(x.shape)}", span)
-    if x.shape[0] % n:
-        raise SpecError(f"split={n} does not divide the {x.shape[0]} input channels into equal chunks", span,
-                        hint=f"the chunks must be equal: choose a divisor of {x.shape[0]}")
-    if branches != n:
-        raise SpecError(f"split={n} makes {n} chunks but `concat` has {branches} branch(es)", span,
-                        hint="one `branch:` per chunk; `branch: identity` passes its chunk through")
-    return n
 
 
 def _scale(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -222,8 +251,19 @@ def _dense(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T
     return x
 
 
+def _stray_shortcut(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    raise SpecError("`shortcut:` belongs directly inside `residual:`", st.span,
+                    hint="write it in the residual's body: `residual:` … `shortcut:` …")
+
+
+def _stray_attention(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
+    raise SpecError("`attention:` belongs directly inside `select:`", st.span,
+                    hint="write it after the branches of a `select:`")
+
+
 def _stray_branch(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
-    raise SpecError("`branch:` belongs inside `concat:`", st.span, hint="write `concat:` and put the branches under it")
+    raise SpecError("`branch:` belongs inside `concat:`, `sum:`, `select:` or `cascade:`", st.span,
+                    hint="write `concat:`, `sum:`, `select:` or `cascade:` and put the branches under it")
 
 
 def _group(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
@@ -246,8 +286,13 @@ def _group(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T
 _LOWER = {
     "group": _group,
     "residual": _residual,
-    "concat": _concat,
+    "concat": concat,
+    "sum": sum_,
+    "select": select,
+    "cascade": cascade,
     "branch": _stray_branch,
+    "shortcut": _stray_shortcut,
+    "attention": _stray_attention,
     "scale": _scale,
     "repeat": _repeat,
     "dense": _dense,

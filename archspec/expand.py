@@ -61,10 +61,17 @@ class _Expander:
             self.body(self.items(s), indent + 1)
         elif s.kind == "residual":
             self.residual(s, indent)
-        elif s.kind == "concat":
-            self.emit(indent, f"concat split={s.info['split']}:" if s.info.get("split") else "concat:")
-            for b in self.items(s):
-                if isinstance(b, Scope):
+        elif s.kind in ("concat", "sum", "select", "cascade"):
+            head = f"{s.kind} split={s.info['split']}:" if s.info.get("split") else f"{s.kind}:"
+            adds = {it.id for it in self.items(s) if _is(it, Add)}
+            act = next((it for it in self.items(s) if _is(it, Act) and it.inputs[0] in adds), None)
+            self.emit(indent, f"sum act={act.attrs.kind}:" if act is not None else head)
+            # Every branch in the order written, a pass-through one too (it has no nodes of its own).
+            for b in [self.g.scopes[c] for c in s.children]:
+                if b.kind == "attention":
+                    self.emit(indent + 1, "attention:")
+                    self.body(self.items(b), indent + 2)
+                elif b.kind == "branch":
                     self.emit(indent + 1, "branch:")
                     written = len(self.out)
                     self.body(self.items(b), indent + 2)
@@ -114,8 +121,13 @@ class _Expander:
             sc_norm = next((n.attrs.kind for n in self.nodes_of[sc.id] if _is(n, Norm)), "none")
             if sc_norm != self.defaults.norm:
                 head += f" shortcut_norm={sc_norm}"
+        if kind == "explicit":  # the shortcut written out: its own `shortcut:` body
+            head = head.replace("residual shortcut=explicit", "residual")
         self.emit(indent, head + ":")
         self.body(body, indent + 1)
+        if kind == "explicit" and sc is not None:
+            self.emit(indent + 1, "shortcut:")
+            self.body(self.items(sc), indent + 2)
 
     def body(self, items: list[Any], indent: int) -> None:
         i = 0

@@ -61,7 +61,8 @@ class Node:
 class Scope:
     """A level of the hierarchy: the network, a stage, a block call, or a combinator inside one.
 
-    ``kind`` is network | stage | block | residual | shortcut | concat | branch | scale | repeat | dense.
+    ``kind`` is network | stage | block | residual | shortcut | concat | sum | select | attention | cascade |
+    branch | scale | repeat | dense.
     ``info`` holds the resolved arguments (every width, stride and repeat count as an int).
     """
 

@@ -93,6 +93,9 @@ class Lowerer:
         self.steps = 0
         self.max_steps = 4 * budget.max_nodes + 1_000
         self.where: ir.Span | None = None  # the top-level statement being lowered, for stack overflows
+        # `shortcut_norm=` written on an `auto` residual outside the prelude: its span → whether any
+        # instance made a projection (one that never does is an error once the network is lowered).
+        self.sc_norm_used: dict[ir.Span, bool] = {}
 
     # ---- bookkeeping ----------------------------------------------------------------------
 
@@ -267,6 +270,11 @@ class Lowerer:
                         continue
                     stage_no += 1
                     x = self.stage_row(part, row, f"stage{stage_no}", x, row_env, index, total)
+        unused = [sp for sp, used in self.sc_norm_used.items() if not used]
+        if unused:
+            raise SpecError("`shortcut_norm=` has no effect: this residual's shapes match wherever it runs, so its "
+                            "`auto` shortcut is always the identity and never has a projection to normalise", unused[0],
+                            hint="remove `shortcut_norm=`, or use shortcut=projection")
         if not self.nodes:
             first = ir.Span(line=1, col=1, end_line=1, end_col=2)  # a file of blocks only has no `network` line
             raise SpecError("the network has no layers", self.spec.name_span or first,

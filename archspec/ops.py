@@ -141,7 +141,10 @@ OPS: dict[str, OpSchema] = {
                     info={side: ArgDoc(WHOLE, "0", "≥ 0", f"zeros added on the {side}, in pixels (one side at least)")
                           for side in ("left", "right", "top", "bottom")}),
     "identity": OpSchema(doc="identity: nothing; the input passes on (a pass-through `branch: identity`)"),
-    "mean": OpSchema(doc="mean: the global average as a tensor method, x.mean([2, 3]) (C×H×W → C; no pool module)"),
+    "mean": OpSchema(keys=("keep",), flags=("keep",),
+                     doc="mean [keep]: the global average as a tensor method, x.mean([2, 3]) (C×H×W → C; no pool "
+                         "module); with keep, C×1×1 (keepdim=True)",
+                     info={"keep": ArgDoc(FLAG, "false", "", "keep the averaged axes: a C×1×1 output")}),
     "act": OpSchema(positional=("kind",), keys=("kind", "slope"),
                     doc="act [KIND] [slope=S]: the default or a named activation (slope: leaky_relu's)",
                     info={"kind": ArgDoc(WORD, "the `defaults:` act", code_words(ACTIVATIONS), "which activation"),
@@ -183,7 +186,32 @@ COMBINATORS = {
         info={"split": ArgDoc(WHOLE, "none (every branch reads the whole input)",
                               "divides the input channels; one branch per chunk", "equal channel chunks, one per branch")},
     ),
-    "branch": OpSchema(doc="branch: one path inside concat"),
+    "sum": OpSchema(
+        keys=("act",),
+        doc="sum [act=KIND]: branches side by side, their outputs added (equal shapes; RepVGG's 3×3 + 1×1 + "
+            "identity), then the activation; `branch: identity` is the input itself, `branch: norm bn` a normalised one",
+        info={"act": ArgDoc(WORD, "none", code_words(ACTIVATIONS), "an activation after the addition")},
+    ),
+    "select": OpSchema(
+        keys=("split",),
+        doc="select [split=N]: branches of equal shape weighted per channel by an attention across them, then "
+            "added: their sum goes through the `attention:` body (ending with N·C channels at 1×1), a softmax "
+            "across the N branches makes the weights (SKNet's selective kernel; ResNeSt's split attention)",
+        info={"split": ArgDoc(WHOLE, "none (every branch reads the whole input)",
+                              "divides the input channels; one branch per chunk", "equal channel chunks, one per branch")},
+    ),
+    "cascade": OpSchema(
+        keys=("split",),
+        doc="cascade split=N: Res2Net's hierarchical connections: the input in N equal channel chunks, branch 1 "
+            "reads chunk 1, branch i chunk i plus branch i−1's output, the last chunk passes unchanged; all "
+            "concatenated (N−1 branches)",
+        info={"split": ArgDoc(WHOLE, "required", "≥ 2, divides the input channels", "the chunks")},
+    ),
+    "attention": OpSchema(doc="attention: inside `select:`, the body from the branches' sum to N·C weights at 1×1 "
+                              "(before the softmax across branches)"),
+    "branch": OpSchema(doc="branch: one path inside concat, sum, select or cascade"),
+    "shortcut": OpSchema(doc="shortcut: inside `residual:`, the shortcut written out (any ops and combinators; "
+                             "ResNet-D's `avgpool 2 s2` → `conv C k1 act=none`); a body that makes nothing is the identity"),
     "scale": OpSchema(doc="scale: multiply the input by the body's output (a channel gate, as in SE)"),
     "repeat": OpSchema(positional=("n",), keys=("n",), aliases={"x": "n"}, doc="repeat N: the body N times",
                        info={"n": ArgDoc(WHOLE, "required", "≥ 1", "how many times; not scaled by depth")}),

@@ -15,6 +15,7 @@ from archspec.layerops.dropout import DropoutAttrs
 from archspec.layerops.layerscale import DEFAULT_INIT as LAYER_SCALE_INIT
 from archspec.layerops.layerscale import LayerScaleAttrs
 from archspec.layerops.linear import LinearAttrs
+from archspec.layerops.mean import MeanAttrs
 from archspec.layerops.norm import GN_GROUPS, NormAttrs
 from archspec.layerops.norm import NORMS as NORMS_TABLE
 from archspec.layerops.pad import PadAttrs, same_padding
@@ -214,7 +215,7 @@ def _dropout(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
 
 def _mean(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     _spatial(st, x)
-    return lw.add("mean", [x], NoAttrs(), "mean", ctx, st.span)
+    return lw.add("mean", [x], MeanAttrs(bool(a.get("keep", (False,))[0])), "mean", ctx, st.span)
 
 
 def _shuffle(lw: Lowerer, st: ir.Call, a: dict[str, Any], x: T, ctx: Ctx) -> T:

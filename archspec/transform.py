@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lark import Token, Tree
@@ -11,6 +12,9 @@ from archspec.errors import SpecError, did_you_mean
 
 TOP_LEVEL_WORDS = ("network", "input", "block", "stages", "stage", "stem", "head", "variants", "let")
 SETTINGS = ("defaults", "round", "compound", "scale")
+
+# A name the lexer reads as a one-letter shorthand (`c1`, `k3`, `k1x7`): a block parameter cannot be one.
+_SHORTHAND = re.compile(r"[a-z]\d+(x\d+)?")
 
 
 def tok_span(tok: Token, line: int | None = None, col: int | None = None, end_col: int | None = None) -> ir.Span:
@@ -192,6 +196,12 @@ class ToIR:
 
     def param(self, meta: Any, c: list[Any]) -> ir.Param:
         _check_name(c[0], "parameter")
+        if _SHORTHAND.fullmatch(str(c[0])):
+            name = str(c[0])
+            raise SpecError(f"parameter `{name}` reads as the shorthand `{name[0]}={name[1:]}` in a call, so "
+                            f"`{name}=…` could never be written", tok_span(c[0]),
+                            hint=f"name it so it does not start with one letter and a digit: `{name[0]}_{name[1:]}`, "
+                                 f"`{name[0]}{name[0]}{name[1:]}`")
         width = str(c[0]) == "c"  # `c` is a block's output width by convention
         rest = c[1:]
         if rest and isinstance(rest[0], Token):

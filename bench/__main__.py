@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import build, load, runtime, scaling, startup
+from bench import build, load, reparam, runtime, scaling, startup
 from bench.measure import ROOT, load_average, machine, precompile
 from bench.page import Section, table, targets_table
 
@@ -31,6 +31,7 @@ def plan(quick: bool, svg: Path | None) -> list[Callable[[], Section]]:
             lambda: scaling.scaling(1, (10, 100), svg),
             lambda: build.build(1, ("resnet18",)),
             lambda: runtime.cpu(2, 1, threads, ("resnet18",)),
+            lambda: reparam.reparam(2, threads),
             lambda: runtime.gpu(2, {"resnet18": 32}),
         ]
     return [
@@ -40,6 +41,7 @@ def plan(quick: bool, svg: Path | None) -> list[Callable[[], Section]]:
         lambda: scaling.scaling(20, scaling.SIZES, svg),
         lambda: build.build(10),
         lambda: runtime.cpu(30, 8, threads),
+        lambda: reparam.reparam(30, threads),
         lambda: runtime.gpu(30),
     ]
 

@@ -90,7 +90,8 @@ OPS = [*language_ops.OPS, *language_ops.COMBINATORS]
 EXAMPLE_LINES = sorted({line.strip() for op in layerops.all_ops().values() for line in op.example.splitlines()
                         if line.strip() and not line.strip().endswith(":") and not line.startswith(" ")})
 BLOCKS = ["basic", "bottleneck", "preact_basic", "se", "dwsep", "inverted_residual", "mbconv", "mbv3", "inception",
-          "dense_layer", "transition", "dense_block", "vgg_stage"]
+          "dense_layer", "transition", "dense_block", "vgg_stage", "bottleneck_d", "basic_d", "repvgg", "sk_conv",
+          "sk_basic", "ghost_bottleneck", "res2net_bottleneck", "resnest_bottleneck"]
 WORDS = ["relu", "relu6", "silu", "none", "auto", "projection", "zeropad", "when_same", "true", "false", "global",
          "ln", "gn", "gelu", "mish", "identity", "same", "bilinear", "nearest", "shortcut_first", "split", "for", "range",
          "runs", "len", "log", "fixed", "[", "]", "k1x7", "p0x3", "s2x1",
@@ -284,13 +285,46 @@ def _body(rng: random.Random, indent: int, depth: int = 0) -> list[str]:
         elif depth < 3 and r < 0.22:
             out.append(pad + rng.choice(["residual order=shortcut_first:", "residual drop_path=0.1 order=shortcut_first:"]))
             out += _body(rng, indent + 2, depth + 1)
-        elif r < 0.23:
+        elif depth < 3 and r < 0.25:  # `sum:` of branches (RepVGG), often shape-matched, sometimes not
+            out.append(pad + rng.choice(["sum:", "sum act=relu:", "sum act=bogus:"]))
+            width = rng.choice(["in.c", "8", "16"])
+            for _ in range(rng.randint(1, 4)):
+                choice = rng.random()
+                if choice < 0.25:
+                    out.append(pad + rng.choice(["  branch: identity", "  branch: norm bn", "  branch: norm"]))
+                elif choice < 0.7:
+                    out.append(pad + f"  branch: conv {width} {rng.choice(['k3', 'k1', 'k5', 'k3 s2'])} act=none")
+                else:
+                    out.append(pad + "  branch:")
+                    out += _body(rng, indent + 4, depth + 1)
+        elif depth < 3 and r < 0.265:  # `select:` (attention across branches), its attention body right or wrong
+            n = rng.randint(1, 3)
+            out.append(pad + rng.choice(["select:", f"select split={n}:"]))
+            for _ in range(n):
+                out.append(pad + rng.choice(["  branch: conv 16 k3", "  branch: conv 16 k3 d2", "  branch: identity"]))
+            if rng.random() < 0.9:
+                out.append(pad + "  attention:")
+                out += [pad + "    mean keep", pad + "    conv 8 k1",
+                        pad + f"    conv {rng.choice([16 * n, 16, 32])} k1 norm=none act=none bias=false"]
+        elif depth < 3 and r < 0.27:  # `cascade:` (Res2Net), with the right number of branches or not
+            n = rng.randint(2, 4)
+            out.append(pad + f"cascade split={rng.choice([n, n, 3])}:")
+            for _ in range(n - 1):
+                out.append(pad + rng.choice(["  branch: conv in.c k3", "  branch: conv 4 k3", "  branch: identity"]))
+        elif depth < 3 and r < 0.28:  # a residual whose shortcut is written out (ResNet-D), sometimes misplaced
+            out.append(pad + rng.choice(["residual:", "residual act=relu:", "residual order=shortcut_first:",
+                                         "residual shortcut_norm=bn:", "residual shortcut=when_same shortcut_norm=bn:"]))
+            out += _body(rng, indent + 2, depth + 1)
+            out.append(pad + ("  shortcut:" if rng.random() < 0.9 else "shortcut:"))
+            out += _body(rng, indent + 4, depth + 1) if rng.random() < 0.5 else \
+                [pad + "    " + rng.choice(["avgpool 2 s2 ceil", "identity", "avgpool 2 s2"]), pad + "    conv 8 k1 act=none"]
+        elif r < 0.29:
             out += [pad + "channels_last", pad + rng.choice(["norm ln", "fc 16 act=gelu", "conv 8 k3"]), pad + "channels_first"]
-        elif r < 0.25:
+        elif r < 0.31:
             out.append(pad + f"let v{rng.randint(0, 3)} = {_expr(rng)}")
-        elif r < 0.3:
+        elif r < 0.36:
             out.append(pad + f"if {_expr(rng)} > {_expr(rng)}: {_op_line(rng)}")
-        elif r < 0.4:
+        elif r < 0.45:
             blk = rng.choice(BLOCKS[:8])
             out.append(pad + f"{blk} {rng.choice(['8', '16', '32', '3'])} {rng.choice(['', 's2', 's1'])}")
         else:
@@ -317,7 +351,8 @@ def random_spec(rng: random.Random) -> str:
     lines.append("stem:")
     lines += _body(rng, 2)
     if rng.random() < 0.5:
-        blk = rng.choice(["basic", "bottleneck", "inverted_residual", "dwsep", "mbconv", "vgg_stage", "preact_basic"])
+        blk = rng.choice(["basic", "bottleneck", "inverted_residual", "dwsep", "mbconv", "vgg_stage", "preact_basic",
+                          "bottleneck_d", "repvgg", "sk_basic"])
         lines.append(f"stages {blk}:")
         for _ in range(rng.randint(1, 3)):
             r = rng.random()
@@ -486,6 +521,16 @@ def corpus() -> Iterator[Case]:
     yield Case("corpus:nested-repeat", HEADER + stem + "  repeat 1000:\n    repeat 1000:\n      repeat 1000:\n        act\n")
     yield Case("corpus:nested-repeat-empty", HEADER + stem + "  repeat 400000:\n    repeat 400000:\n      act none\n")
     yield Case("corpus:repeat-lets", HEADER + stem + "  repeat 90000:\n    repeat 90000:\n      let q = 1\n")
+    yield Case("corpus:sum-20000-identities", HEADER + stem + "  sum:\n" + "    branch: identity\n" * 20_000)
+    yield Case("corpus:sum-1000-convs", HEADER + stem + "  sum:\n" + "    branch: conv 8 k1\n" * 1_000)
+    yield Case("corpus:select-5000", HEADER + stem + "  select:\n" + "    branch: identity\n" * 5_000
+               + "    attention:\n      mean keep\n      conv 8 k1\n")
+    yield Case("corpus:cascade-split-huge", HEADER + stem + "  cascade split=100000:\n    branch: identity\n")
+    yield Case("corpus:cascade-8-chunks", HEADER + stem + "  cascade split=8:\n" + "    branch: conv 1 k3\n" * 7)
+    yield Case("corpus:nested-sum-60", HEADER + stem + "".join("  " * (i + 1) + "sum:\n" + "  " * (i + 2)
+               + "branch: identity\n" + "  " * (i + 2) + "branch:\n" for i in range(0, 120, 2)) + "  " * 123 + "act\n")
+    yield Case("corpus:shortcut-in-shortcut", HEADER + stem + "  residual:\n    conv 8 k3\n    shortcut:\n"
+               "      residual:\n        conv 8 k3\n        shortcut:\n          identity\n")
     yield Case("corpus:nested-dense", HEADER + stem + "  dense 1000:\n    dense 1000:\n      conv 1 k1\n")
     yield Case("corpus:repeats-1e9", HEADER + "stages basic:\n  8 x1000000000 s1\n")
     yield Case("corpus:repeats-99999", HEADER + "stages basic:\n  8 x99999 s1\n")

@@ -283,6 +283,21 @@ stem:
     branch: identity
     branch: conv 8 k3 groups=8 act=silu
   shuffle 2
+  sum act=relu:
+    branch: conv 24 k3 act=none
+    branch: conv 24 k1 act=none
+    branch: norm bn
+    branch: identity
+  select split=2:
+    branch: conv 24 k3
+    branch: conv 24 k3 d2
+    attention:
+      mean keep
+      conv 8 k1
+      conv 48 k1 norm=none act=none bias=false
+  cascade split=3:
+    branch: conv 8 k3
+    branch: conv 8 k3 act=none
   residual drop_path=0.1 order=shortcut_first:
     conv 32 k3 s2 act=gelu
     scale:
@@ -304,6 +319,11 @@ stem:
   norm ln
   residual shortcut=zeropad:
     conv 48 k3 s2 act=relu6
+  residual order=shortcut_first:
+    conv 48 k3 s2
+    shortcut:
+      avgpool 2 s2 ceil
+      conv 48 k1 act=none
   act tanh
   act sigmoid
 head:

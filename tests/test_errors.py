@@ -72,7 +72,7 @@ CASES = [
     ("shorthand with a minus", spec("stem:\n  conv 8 k3\nstages basic:\n  32 x3 s-2\n"), 6, 9, "undefined name `s`",
      "`s-2` reads as `s` minus 2; did you mean `s2` or `s=-2`? (a stride is at least 1)"),
     ("unknown block sharing a prefix", spec("stages basic_block:\n  32 x3 s2\n"), 3, 8, "unknown block `basic_block`",
-     "did you mean `basic`? the blocks: basic, bottleneck, "),
+     "did you mean `basic`? the blocks: basic, basic_d, bottleneck, "),
     ("over-indented line", spec("stem:\n  conv 16 k3\n    conv 16 k3\n"), 5, 1,
      "unexpected indentation: 4 spaces where the line above has 2", "line it up with the line above (2 spaces)"),
     ("section body not indented", spec("stem:\n  conv 8 k3\nhead:\navgpool global\n"), 6, 1,

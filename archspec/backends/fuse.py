@@ -7,6 +7,8 @@ Eval mode only: a folded BatchNorm applies its running statistics, so the result
 original module in eval mode (to float rounding) with fewer modules and one pass less over each
 activation. A BatchNorm is folded when its input is a conv (or, for BatchNorm1d, a linear layer)
 whose output nothing else reads; dropout and stochastic depth, identities at inference, are removed.
+Then parallel conv branches that are added (RepVGG's 3×3, 1×1 and identity BN) fold into one conv
+(``archspec.backends.reparam``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from torch import fx, nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval, fuse_linear_bn_eval
 
 from archspec.backends.layers import StochasticDepth
+from archspec.backends.reparam import reparameterize
 from archspec.backends.tree import Generated
 
 _IDENTITIES = (nn.Dropout, nn.Identity, StochasticDepth)
@@ -54,7 +57,7 @@ def trace(module: nn.Module) -> fx.GraphModule:
 
 
 def fuse(module: nn.Module, inplace: bool = False) -> fx.GraphModule:
-    """The module for inference: BatchNorms folded, identities dropped, in eval mode."""
+    """The module for inference: BatchNorms folded, identities dropped, added conv branches merged, in eval mode."""
     m = trace(module if inplace else copy.deepcopy(module))
     m.eval()
     modules = dict(m.named_modules())
@@ -77,6 +80,8 @@ def fuse(module: nn.Module, inplace: bool = False) -> fx.GraphModule:
             node.replace_all_uses_with(src)
             m.graph.erase_node(node)
     m.graph.eliminate_dead_code()
+    if reparameterize(m, modules):
+        m.graph.eliminate_dead_code()
     m.delete_all_unused_submodules()
     m.recompile()
     return m

@@ -46,6 +46,27 @@ def zeropad_shortcut(x: torch.Tensor, s: int, pad: int) -> torch.Tensor:
     return F.pad(x, (0, 0, 0, 0, 0, pad)) if pad else x
 
 
+def add_all(xs: list[torch.Tensor]) -> torch.Tensor:
+    """``x0 + x1 + … + xn``, left to right, as a `sum:` of branches is written by hand."""
+    out = xs[0]
+    for x in xs[1:]:
+        out = out + x
+    return out
+
+
+def add_all_(xs: list[torch.Tensor]) -> torch.Tensor:
+    """``add_all`` accumulating into the first operand (nothing else reads it)."""
+    out = xs[0]
+    for x in xs[1:]:
+        out += x
+    return out
+
+
+def branch_softmax(x: torch.Tensor, branches: int) -> torch.Tensor:
+    """(B, N·C, 1, 1) → a softmax across the N chunks of C channels (a `select:`'s weights), same shape."""
+    return x.unflatten(1, (branches, -1)).softmax(1).flatten(1, 2)
+
+
 def channel_shuffle(x: torch.Tensor, groups: int) -> torch.Tensor:
     """ShuffleNet's channel shuffle: C channels as ``groups`` × C/groups, transposed, flattened back."""
     n, c, h, w = x.size()

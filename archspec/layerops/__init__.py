@@ -22,6 +22,7 @@ from archspec.layerops import (  # noqa: F401  (each import registers its ops)
     pool,
     shuffle,
     slice,
+    softmax,
     upsample,
     zeropad,
 )

@@ -1,4 +1,4 @@
-"""``add``: the elementwise sum of a residual's body and shortcut (``+`` in ``forward``)."""
+"""``add``: the elementwise sum of a residual's body and shortcut, or of a ``sum:``'s branches (``+`` in ``forward``)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ class Add(OpDef):
     joins = True
     fresh = True
     accumulates = True
-    example = "residual:\n  conv 8 k3"
+    example = "residual:\n  conv 8 k3\nsum:\n  branch: conv 8 k3\n  branch: conv 8 k1\n  branch: identity"
     counts = {
         # `+` in forward is a Tensor operator, not the torch.add that calflops and ptflops patch;
         # fvcore skips aten::add, FlopCounterMode has no formula for it.
         **dict.fromkeys(CONVENTION_NAMES, nothing),
-        "flops": lambda o: [("add", o.n_out)],
+        "flops": lambda o: [("add", (len(o.ins) - 1) * o.n_out)],
     }
 
     def shape(self, a: Any, ins: list[Shape]) -> Shape:
@@ -30,7 +30,11 @@ class Add(OpDef):
 
     def torch_call(self, a: Any, args: list[Any], inplace: bool = False) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         # `out += identity`, as torchvision writes it, on an operand nothing else reads.
-        return (operator.iadd if inplace else operator.add), tuple(args)
+        if len(args) == 2:
+            return (operator.iadd if inplace else operator.add), tuple(args)
+        from archspec.backends.layers import add_all, add_all_
+
+        return (add_all_ if inplace else add_all), (list(args),)
 
     def python(self, a: Any, args: list[str]) -> str:
         return " + ".join(args)
@@ -40,3 +44,4 @@ class Add(OpDef):
 
     def label(self, a: Any, ins: list[Shape] | None = None) -> str:
         return "⊕ add"
+

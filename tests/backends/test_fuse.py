@@ -65,3 +65,31 @@ def test_fuse_leaves_the_original_alone() -> None:
 @pytest.mark.parametrize("name", zoo_names())
 def test_zoo_fused_matches(name: str) -> None:
     _compare(small(name))
+
+
+REPVGG = spec("stem:\n  repvgg 16 s2\n  repvgg 16\n  repvgg 16 groups=4\n  sum:\n    branch: conv 16 k3 act=none\n"
+              "    branch: conv 16 k1 act=none\n    branch: identity\n", input="8x16x16")
+
+
+def test_repvgg_blocks_fold_to_one_conv_each() -> None:
+    """RepVGG's deploy form: the 3×3, 1×1 and identity-BN branches become one 3×3 conv with bias."""
+    m, fused = _compare(archspec.loads(REPVGG), batch=2)
+    convs = [c for c in fused.modules() if isinstance(c, nn.Conv2d)]
+    assert _count(m, nn.Conv2d) == 8 and len(convs) == 4
+    assert all(c.kernel_size == (3, 3) and c.bias is not None for c in convs)
+    assert _count(fused, nn.BatchNorm2d) == 0
+    assert [c.groups for c in convs] == [1, 1, 4, 1]
+
+
+def test_repvgg_a0_folds_with_equal_outputs() -> None:
+    m, fused = _compare(small("repvgg_a0"), batch=2)
+    assert _count(fused, nn.Conv2d) == 22 and _count(m, nn.Conv2d) == 44
+    assert len(list(fused.modules())) < len(list(m.modules())) / 2
+
+
+def test_branches_that_cannot_fold_stay() -> None:
+    """A branch with a nonlinearity, or a dilated conv, keeps the branches apart (and the outputs equal)."""
+    net = archspec.loads(spec("stem:\n  sum:\n    branch: conv 8 k3\n    branch: conv 8 k1 act=none\n"
+                              "  sum:\n    branch: conv 8 k3 d2 act=none\n    branch: identity\n", input="8x8x8"))
+    m, fused = _compare(net)
+    assert _count(fused, nn.Conv2d) == _count(m, nn.Conv2d) == 3

@@ -82,6 +82,26 @@ COMBINATOR_SPEC = spec(
   concat:
     branch: conv 8 k1
     branch: maxpool k3 s1 p1; conv 8 k1
+  sum act=relu:
+    branch: conv 16 k3 act=none
+    branch: conv 16 k1 act=none
+    branch: norm bn
+  select split=2:
+    branch: conv 16 k3
+    branch: conv 16 k3 d2
+    attention:
+      mean keep
+      conv 8 k1
+      conv 32 k1 norm=none act=none bias=false
+  cascade split=4:
+    branch: conv 4 k3
+    branch: conv 4 k3
+    branch: conv 4 k3
+  residual:
+    conv 16 k3 s2
+    shortcut:
+      avgpool 2 s2
+      conv 16 k1 act=none
   dense 2:
     conv 4 k3
   repeat 2:

@@ -60,6 +60,16 @@ def test_the_explorer_load_section_is_written_and_replaced(tmp_path: Path) -> No
     assert text.count(BEGIN) == 1 and "| 7 | 10 (1 failed)" in text and text.startswith("# Benchmarks\n\nother sections\n")
 
 
+def test_reparam_section_reports_a_ratio() -> None:
+    """The RepVGG fusing section runs (one round) and reports the ratio, the conv count and the logits' difference."""
+    from bench.reparam import reparam
+
+    s = reparam(1, 1)
+    text = s.markdown()
+    assert "| repvgg_a0 |" in text and "44 → 22" in text
+    assert s.targets and s.targets[0].goal == "faster (< 1)"
+
+
 @pytest.mark.slow
 def test_the_language_server_keystroke_bench_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "bench.lsp", "--repeat", "2"], cwd=ROOT, capture_output=True, text=True,

@@ -140,7 +140,7 @@ class BlockView:
                 for u in self.units[first:]:
                     if u.side and body is not None:
                         u.beside = body.id
-            elif child.kind == "concat":
+            elif child.kind in ("concat", "sum", "select", "cascade"):
                 self.close()
                 for branch, bnodes in self.tree.items(child.id):
                     if branch is None:

@@ -108,6 +108,11 @@ def summary(tree: Tree, sid: int, limit: int = 8, shortcuts: bool = True) -> lis
     return rows
 
 
+# How the branches of each combinator but `concat` are joined, as a folded block's last row says it.
+_JOINS = {"sum": "⊕ the branches added", "select": "⊗ softmax across the branches, ⊕ weighted",
+          "cascade": "⊕ each branch adds the one before"}
+
+
 def _summarise(tree: Tree, scope: Scope, rows: list[Row]) -> None:
     items = tree.items(scope.id)
     i = 0
@@ -126,11 +131,14 @@ def _summarise(tree: Tree, scope: Scope, rows: list[Row]) -> None:
             kind = child.info.get("shortcut")
             if child.kind == "residual" and kind not in (None, "none"):
                 rows.append(("merge", f"⊕ {kind} shortcut"))
-        elif child.kind == "concat":
+        elif child.kind in ("concat", "sum", "select", "cascade"):
             for b in tree.items(child.id):
                 if b[0] is not None and b[0].kind == "branch":
                     ops = [op_text(n) for n in b[1] if kind_of(n.op) in _MAIN]
+                    ops = ops or [op_text(n) for n in b[1] if kind_of(n.op) == "norm"]  # RepVGG's identity BN
                     rows.append(("merge", "branch: " + (" → ".join(ops) or "identity")))
+            if child.kind in _JOINS:
+                rows.append(("merge", _JOINS[child.kind]))
         elif child.kind == "scale":
             rows.append(("merge", scale_text(tree, child)))
         elif child.kind in ("dense", "repeat"):
