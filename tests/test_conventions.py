@@ -288,18 +288,16 @@ stem:
     branch: conv 24 k1 act=none
     branch: norm bn
     branch: identity
-  group attend:  # (the module tree's classes fail on slices beside a concat's identity branch: main's bug)
-    select split=2:
-      branch: conv 24 k3
-      branch: conv 24 k3 d2
-      attention:
-        mean keep
-        conv 8 k1
-        conv 48 k1 norm=none act=none bias=false
-  group chain:
-    cascade split=3:
-      branch: conv 8 k3
-      branch: conv 8 k3 act=none
+  select split=2:
+    branch: conv 24 k3
+    branch: conv 24 k3 d2
+    attention:
+      mean keep
+      conv 8 k1
+      conv 48 k1 norm=none act=none bias=false
+  cascade split=3:
+    branch: conv 8 k3
+    branch: conv 8 k3 act=none
   residual drop_path=0.1 order=shortcut_first:
     conv 32 k3 s2 act=gelu
     scale:
