@@ -34,7 +34,11 @@ def sum_(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> T:
     if len(outs) < 2:
         raise SpecError("`sum:` adds two or more branches", st.span, hint="add a `branch:` (`branch: identity` is the input)")
     inner = ctx.with_(scope=sid)
-    out = lw.add("add", outs, NoAttrs(), "add", inner, st.span)
+    # Binary adds from the last branch back, (b3 + b2) + b1, as RepVGG writes `conv_1x1(x) + conv_kxk(x)`,
+    # then `+= identity`: a block whose first branch exists in some calls only keeps one forward.
+    out = outs[-1]
+    for y in reversed(outs[:-1]):
+        out = lw.add("add", [out, y], NoAttrs(), "add", inner, st.span)
     if "act" in a:  # the activation after the addition (RepVGG's ReLU)
         kind = as_word(*a["act"], "activation", ACTIVATIONS)
         if kind != "none":
@@ -52,8 +56,7 @@ def _branches(lw: Lowerer, st: ir.Compound, x: T, ctx: Ctx, sid: int, split: int
             continue
         if b.kind != "compound" or b.name != "branch":
             raise SpecError(f"inside `{what}:` every statement is a `branch:`", b.span, hint="wrap it as `branch: ...`")
-        bind("branch", COMBINATORS["branch"], b.args, lambda e: lw.eval(e, ctx.env), b.span)
-        name = lw.alloc(ctx.prefix, "branch")
+        name = branch_path(lw, b, ctx)
         bsid = lw.open_scope("branch", name, "branch", sid, b.span)
         inner = ctx.with_(prefix=name, scope=bsid)
         xi = x
@@ -75,6 +78,18 @@ def _branches(lw: Lowerer, st: ir.Compound, x: T, ctx: Ctx, sid: int, split: int
     if not outs:
         raise SpecError(f"`{what}:` needs at least one `branch:`", st.span)
     return outs
+
+
+def branch_path(lw: Lowerer, b: ir.Compound, ctx: Ctx) -> str:
+    """Where a branch's layers go: ``branchN``, or the name written (`branch identity:`), which keeps a
+    branch's path whether or not the branches before it exist (RepVGG's identity BN)."""
+    a = bind("branch", COMBINATORS["branch"], b.args, lambda e: lw.eval(e, ctx.env), b.span)
+    if "name" not in a:
+        return lw.alloc(ctx.prefix, "branch")
+    raw = next(arg.value for arg in b.args if arg.key in (None, "name"))
+    if not (isinstance(raw, ir.Name) and "." not in raw.id):
+        raise SpecError("a branch's name is a word", getattr(raw, "span", None) or b.span, hint="e.g. `branch identity:`")
+    return lw.claim(ctx.prefix, raw.id, b.span)
 
 
 def _chosen(lw: Lowerer, stmts: list[Any], ctx: Ctx) -> list[Any]:
@@ -162,8 +177,7 @@ def cascade(lw: Lowerer, st: ir.Compound, a: dict[str, Any], x: T, ctx: Ctx) -> 
     for i, b in enumerate(branches):
         if b.kind != "compound" or b.name != "branch":
             raise SpecError("inside `cascade:` every statement is a `branch:`", b.span, hint="wrap it as `branch: ...`")
-        bind("branch", COMBINATORS["branch"], b.args, lambda e: lw.eval(e, ctx.env), b.span)
-        name = lw.alloc(ctx.prefix, "branch")
+        name = branch_path(lw, b, ctx)
         bsid = lw.open_scope("branch", name, "branch", sid, b.span)
         bctx = ctx.with_(prefix=name, scope=bsid)
         # The chunk and the add sit beside the branch, not in it: each branch then reads one value.

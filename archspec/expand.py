@@ -10,6 +10,7 @@ lowering the result gives the identical layer graph: the same layers at the same
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from archspec.graph import Graph, Node, Scope
@@ -72,7 +73,8 @@ class _Expander:
                     self.emit(indent + 1, "attention:")
                     self.body(self.items(b), indent + 2)
                 elif b.kind == "branch":
-                    self.emit(indent + 1, "branch:")
+                    seg = _segment(b.name)
+                    self.emit(indent + 1, "branch:" if re.fullmatch(r"branch\d+", seg) else f"branch {seg}:")
                     written = len(self.out)
                     self.body(self.items(b), indent + 2)
                     if len(self.out) == written:  # a pass-through branch

@@ -209,7 +209,12 @@ COMBINATORS = {
     ),
     "attention": OpSchema(doc="attention: inside `select:`, the body from the branches' sum to N·C weights at 1×1 "
                               "(before the softmax across branches)"),
-    "branch": OpSchema(doc="branch: one path inside concat, sum, select or cascade"),
+    "branch": OpSchema(
+        positional=("name",), keys=("name",),
+        doc="branch [NAME]: one path inside concat, sum, select or cascade; its layers under `branchN`, or under "
+            "NAME when written (a path that does not depend on the branches before it)",
+        info={"name": ArgDoc(WORD, "`branchN`, counting the branches", "a name", "the branch's path segment")},
+    ),
     "shortcut": OpSchema(doc="shortcut: inside `residual:`, the shortcut written out (any ops and combinators; "
                              "ResNet-D's `avgpool 2 s2` → `conv C k1 act=none`); a body that makes nothing is the identity"),
     "scale": OpSchema(doc="scale: multiply the input by the body's output (a channel gate, as in SE)"),

@@ -42,10 +42,9 @@ class Arg:
 
     def type(self) -> str:
         vs = list(self.column.values())
-        if self.what == "class":
-            return "type[nn.Module]"
-        if self.what == "module":
-            return "nn.Module"
+        if self.what in ("class", "module"):
+            kind = "type[nn.Module]" if self.what == "class" else "nn.Module"
+            return f"{kind} | None" if self.default is None else kind
         if all(isinstance(v, bool) for v in vs):
             return "bool"
         if all(isinstance(v, int) and not isinstance(v, bool) for v in vs):
@@ -186,7 +185,9 @@ class PyClass:
         while name in self.arg_names or name in TAKEN or name[0].isdigit():
             name += "_"
         default = NONE
-        if len(column) < len(self.infos):  # unused by some instances: they take the commonest value
+        if len(column) < len(self.infos) and what in ("module", "class"):
+            default = None  # a part some instances lack: they pass nothing (no module made as a default)
+        elif len(column) < len(self.infos):  # unused by some instances: they take the commonest value
             values = list(column.values())
             default = max(values, key=lambda v: sum(_eq(v, w) for w in values))
         self.args.append(Arg(name, column, what, default))

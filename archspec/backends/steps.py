@@ -86,8 +86,17 @@ def variant(u: Unit, ok: frozenset[int], shapes: dict[int, tuple[int, ...]]) -> 
     """A unit's steps; ``ok``: the values an op may overwrite (``inplace.overwritable``)."""
     seg_of: dict[int, str] = {u.inp: INPUT}
     steps = []
+    used: set[str] = set()
     for it in u.items:
         name = seg(it)
+        if isinstance(it, Node) and not it.defn.module and name in used:
+            # A function op of a part inlined here (a concat's or select's pass-through branch is one
+            # `slice`) may share its name with another: a variable of the forward, so any fresh name.
+            k = 2
+            while f"{name}_{k}" in used:
+                k += 1
+            name = f"{name}_{k}"
+        used.add(name)
         if isinstance(it, Node):
             first = None
             if not it.defn.module and it.defn.accumulates and len(it.inputs) == 2:

@@ -271,3 +271,15 @@ def test_two_shortcuts_of_one_name_in_a_section() -> None:
     assert isinstance(m.stem.shortcut, nn.Sequential) and "zeropad_shortcut" in inspect.getsource(type(m.stem).forward)
     with torch.no_grad():
         assert m(torch.randn(1, 3, 32, 32)).shape == (1, 24, 8, 8)
+
+
+def test_two_pass_through_branches_in_one_part() -> None:
+    """Two `concat split=2` with `branch: identity` in one section: the two inlined slices get names apart."""
+    import torch
+
+    import archspec
+
+    net = archspec.loads("network t\ninput 3x16x16\nstem:\n  conv 24 k3\n" + "  concat split=2:\n    branch: identity\n"
+                         "    branch: conv 12 k3 groups=12\n" * 2)
+    m = net.to_torch().eval()
+    assert tuple(m(torch.randn(1, 3, 16, 16)).shape[1:]) == net.output
