@@ -120,7 +120,10 @@ def test_a_parameter_named_like_a_shorthand_is_rejected_at_the_definition() -> N
 def test_block_diagram_draws_every_branch_and_the_written_out_shortcut() -> None:
     net = archspec.loads(RESNET_D.replace("  down 16\n", "  down 16\n  repvgg 16\n"))
     dot = net.to_dot("block")
-    assert "avgpool 2×2, s2, ceil · conv 1×1, 16 · bn" in dot  # the shortcut's edge says its ops
+    # The written-out shortcut is a lane of its own beside the body, its ops a row each, its edge into the add.
+    lane = next(line for line in dot.splitlines() if line.strip().startswith('"stem.down1.shortcut" ['))
+    assert "explicit shortcut" in lane and "avgpool 2×2, s2, ceil" in lane and "conv 1×1, 16" in lane
+    assert '"stem.down1.shortcut" -> "stem.down1.add1"' in dot
     assert dot.count("⊕ add") >= 2 and "conv 1×1, 16 · bn" in dot and "conv 3×3, 16 · bn" in dot
 
 

@@ -20,11 +20,13 @@ ENTRIES = zoo.entries()
 
 
 def shortcuts_from_adds(g: Graph, stage: str) -> dict[str, int]:
-    """Each residual add of a stage, by what its second input is: ops in a shortcut scope (a 1×1 conv:
-    projection, a zero-pad: zeropad) or the block's input itself (identity)."""
+    """Each residual's add in a stage (not a `sum:`'s or a `cascade:`'s), by what its second input is:
+    ops in a shortcut scope (a 1×1 conv: projection, a zero-pad: zeropad; ops written out under
+    `shortcut:`: explicit) or the block's input itself (identity)."""
     out: dict[str, int] = {}
     for n in g.nodes:
-        if n.op != "add" or not n.name.startswith(stage + "."):
+        scope = g.scopes[n.scope]
+        if n.op != "add" or not n.name.startswith(stage + ".") or scope.kind != "residual":
             continue
         kind = "identity"
         for i in n.inputs:
@@ -32,7 +34,8 @@ def shortcuts_from_adds(g: Graph, stage: str) -> dict[str, int]:
                 first = g.nodes[i]
                 while first.inputs and first.inputs[0] >= 0 and ".shortcut." in g.nodes[first.inputs[0]].name:
                     first = g.nodes[first.inputs[0]]
-                kind = {"conv": "projection", "zeropad": "zeropad"}[first.op]
+                kind = "explicit" if scope.info.get("shortcut") == "explicit" else \
+                    {"conv": "projection", "zeropad": "zeropad"}[first.op]
         out[kind] = out.get(kind, 0) + 1
     return out
 
