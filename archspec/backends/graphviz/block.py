@@ -54,6 +54,10 @@ class Unit:
         return [*([self.title] if self.title else []), *(t for _, t in self.rows), *self.notes]
 
 
+# Combinators whose branches are added (their edges into the add carry the sum's own shape).
+_SUMMED = ("sum", "select", "cascade")
+
+
 class BlockView:
     def __init__(self, net: Target, theme: Theme, rankdir: str) -> None:
         self.net = net
@@ -353,6 +357,11 @@ class BlockView:
                 cls, eid, style = "data", None, ""
                 if src is not None and src.side and not dst.side:
                     cls = f"shortcut {src.side}"
+                    # Into the add, whose output edge already says this shape: a label here only drifts
+                    # away from a long lane.
+                    label = None
+                elif n.defn.joins and self.net.graph.scopes[n.scope].kind in _SUMMED and n.out == self._out(i):
+                    label = None  # branches added: each of the same shape as the sum, which its output edge says
                 lane = self.identity.get(n.id) if pos == 1 else None
                 if (src is not None and src.side) or dst.side or lane:
                     extra["weight"] = 0  # the main path stays straight
