@@ -54,8 +54,9 @@ class Unit:
         return [*([self.title] if self.title else []), *(t for _, t in self.rows), *self.notes]
 
 
-# Combinators whose branches are added (their edges into the add carry the sum's own shape).
-_SUMMED = ("sum", "select", "cascade")
+# Combinators whose branches feed both a sum and a weighted sum: the shape labels on the edges into the
+# sum (the sum's own shape, which its output edge says) would collide with the second set of edges.
+_SUMMED = ("select",)
 
 
 class BlockView:
@@ -361,7 +362,7 @@ class BlockView:
                     # away from a long lane.
                     label = None
                 elif n.defn.joins and self.net.graph.scopes[n.scope].kind in _SUMMED and n.out == self._out(i):
-                    label = None  # branches added: each of the same shape as the sum, which its output edge says
+                    label = None
                 lane = self.identity.get(n.id) if pos == 1 else None
                 if (src is not None and src.side) or dst.side or lane:
                     extra["weight"] = 0  # the main path stays straight
