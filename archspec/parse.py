@@ -248,8 +248,8 @@ def _syntax_error(exc: UnexpectedInput, src: str) -> SpecError:
     return SpecError(f"unexpected `{shown}`", span, hint=_expected(exc.expected))
 
 
-def _code(text: str) -> str:
-    """A line without its comment and trailing blanks."""
+def code(text: str) -> str:
+    """A line without its ``# comment`` (a ``#`` inside a string is text) and trailing blanks."""
     in_string = False
     for i, ch in enumerate(text):
         if ch == '"':
@@ -271,10 +271,10 @@ def _indentation_error(tok: Token, lines: list[str]) -> SpecError | None:
         line = tok.end_line or 0  # they borrow the newline's position, which starts on the line before
     else:
         line = tok.line or 0
-    above = next((i for i in range(min(line, len(lines) + 1) - 1, 0, -1) if _code(lines[i - 1]).strip()), None)
+    above = next((i for i in range(min(line, len(lines) + 1) - 1, 0, -1) if code(lines[i - 1]).strip()), None)
     if not line or above is None or (tok.type == "_INDENT" and line > len(lines)):
         return None
-    header = _code(lines[above - 1])
+    header = code(lines[above - 1])
     width = _indent(header)
     if tok.type == "_INDENT":
         indent = _indent(lines[line - 1])

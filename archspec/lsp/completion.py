@@ -12,9 +12,10 @@ from lsprotocol import types as lsp
 
 from archspec.expr import FUNCTION_DOCS
 from archspec.lsp import blocks, vocab
-from archspec.lsp.positions import Lines, code
+from archspec.lsp.positions import Lines
 from archspec.lsp.snapshot import Snapshot
 from archspec.ops import COMBINATORS, OPS, OpSchema
+from archspec.parse import code
 from archspec.scaling import KNOB_DOCS, SETTING_SCHEMAS
 from archspec.transform import SETTINGS
 

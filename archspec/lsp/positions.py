@@ -9,6 +9,7 @@ import re
 from lsprotocol import types as lsp
 
 from archspec import ir
+from archspec.parse import code
 
 _WORD = re.compile(r"[A-Za-z_0-9\u0370-\u03ff]")
 
@@ -101,16 +102,6 @@ class Lines:
         """The 1-based column just past the code of line ``no`` (its comment and trailing blanks left out)."""
         return len(code(self.line(no))) + 1
 
-
-def code(text: str) -> str:
-    """A line without its ``# comment`` (a ``#`` inside a string is text) and trailing blanks."""
-    in_string = False
-    for i, ch in enumerate(text):
-        if ch == '"':
-            in_string = not in_string
-        elif ch == "#" and not in_string:
-            return text[:i].rstrip()
-    return text.rstrip()
 
 
 def contains(span: ir.Span | None, no: int, col: int) -> bool:
