@@ -31,6 +31,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", choices=gv.LEVELS, default="block", help="stage, block (default) or layer")
     p.add_argument("--rankdir", choices=gv.RANKDIRS, default="TB",
                    help="data flows top to bottom (TB, default) or left to right (LR)")
+    p.add_argument("--layout", choices=gv.LAYOUTS, default="column",
+                   help="block level: one column top to bottom (default), or compact: stages wrapped into columns")
+    p.add_argument("--unfold", action="store_true",
+                   help="layer level: draw every block (by default one of each run of identical blocks)")
+    p.add_argument("--style", choices=gv.STYLES, default="diagram",
+                   help="diagram (default), or paper: one block or stage drawn as the papers draw it")
+    p.add_argument("--block", metavar="PATH", default=None,
+                   help="with --style paper: the block (stage2.1) or stage (stage2) to draw")
     p.add_argument("--theme", choices=tuple(gv.THEMES), default="light", help="colours (default light)")
     p.add_argument("--dpi", type=int, default=None, metavar="N",
                    help=f"png resolution (default {gv.DEFAULT_DPI}: sharp on a retina screen; 300 for print)")
@@ -48,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"archspec: --dpi {why}", markup=False)
         return EXIT_BAD_INPUT
     net = load_network(args)
-    source = gv.to_dot(net, args.level, args.rankdir, args.theme)
+    source = gv.to_dot(net, args.level, args.rankdir, args.theme, layout=args.layout, fold=not args.unfold,
+                       style=args.style, block=args.block)
     if target == "-":
         sys.stdout.write(source)
         return EXIT_OK

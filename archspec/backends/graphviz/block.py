@@ -399,8 +399,8 @@ class BlockView:
         d.edge(OUTPUT, LEGEND, "layout", style="invis")  # the legend goes under the last column
 
 
-def build(net: Target, theme: Theme, rankdir: str = "TB") -> str:
-    """The block-level diagram as DOT text."""
+def build(net: Target, theme: Theme, rankdir: str = "TB", layout: str = "column") -> str:
+    """The block-level diagram as DOT text; ``layout`` column or compact (stages wrapped into columns)."""
     view = BlockView(net, theme, rankdir)
     for st in view.tree.stages():
         view.close()

@@ -19,7 +19,8 @@ CLUSTERED = ("stage", "block", "branch", "shortcut", "dense", "repeat")
 MAIN = "main"  # the group of the ops on the main path: Graphviz keeps them in line
 
 
-def build(net: Target, theme: Theme, rankdir: str = "TB") -> str:
+def build(net: Target, theme: Theme, rankdir: str = "TB", fold: bool = True) -> str:
+    """The layer-level diagram as DOT text; ``fold``: one of each run of identical blocks drawn."""
     d = Dot(net, "layer", theme, rankdir)
     g = net.graph
     tree = Tree(g)
