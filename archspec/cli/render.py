@@ -12,7 +12,9 @@ from archspec.files import write_atomic
 
 HELP = """examples:
   archspec render resnet152 -o resnet152.svg                 blocks, repeats folded (×35)
+  archspec render mobilenet_v2 -o m.png --layout compact     stages wrapped to fit a page, numbered continuations
   archspec render specs/googlenet.arch -o g.pdf --level layer every op, clustered by stage and block
+  archspec render resnet152 -o r.svg --level layer --unfold  every block, not one of each identical run
   archspec render efficientnet_b0 -o b0.png --level stage    one node per stage, as a paper's table
   archspec render resnet50 -o r50.png --dpi 300              a png for print (default 192 dpi)
   archspec render resnet50 -o - | dot -Tsvg > r.svg          DOT on stdout
@@ -32,7 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rankdir", choices=gv.RANKDIRS, default="TB",
                    help="data flows top to bottom (TB, default) or left to right (LR)")
     p.add_argument("--layout", choices=gv.LAYOUTS, default="column",
-                   help="block level: one column top to bottom (default), or compact: stages wrapped into columns")
+                   help="block level: one column top to bottom (default), or compact: stages wrapped into columns "
+                        "joined by numbered continuations")
     p.add_argument("--unfold", action="store_true",
                    help="layer level: draw every block (by default one of each run of identical blocks)")
     p.add_argument("--style", choices=gv.STYLES, default="diagram",
