@@ -89,6 +89,8 @@ def run_dot(source: str, fmt: str, dpi: int | None = None) -> bytes:
     if p.returncode != 0:
         msg = p.stderr.decode("utf-8", "replace").strip().splitlines()
         raise DotError(f"`dot -T{fmt}` failed: {msg[-1] if msg else f'exit status {p.returncode}'}")
+    if fmt == "svg":
+        return svg_titles(p.stdout)
     if fmt == "pdf":
         # Older cairo ignores SOURCE_DATE_EPOCH; pin the dates in place (same length, so the
         # cross-reference offsets stay right).
@@ -97,6 +99,16 @@ def run_dot(source: str, fmt: str, dpi: int | None = None) -> bytes:
 
 
 _PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)(\d{14})([^)]*\))")
+# A node with a tooltip: Graphviz writes the tooltip as the xlink:title of a link inside the node's
+# group and the group's <title> as the node's name.
+_TOOLTIP = re.compile(rb'(<title>)[^<]*(</title>\n<g id="[^"]*"><a xlink:title=")([^"]*)(")')
+
+
+def svg_titles(svg: bytes) -> bytes:
+    """The SVG with each tooltip also the <title> of its node's group, which browsers show on hover
+    anywhere over the node and screen readers read; ids are left as they are."""
+    # The attribute's escapes (&quot; &amp; &lt; &#10;) are valid in text as they stand.
+    return _TOOLTIP.sub(lambda m: m[1] + m[3] + m[2] + m[3] + m[4], svg)
 
 
 def render_bytes(net: Target, fmt: str = "svg", level: str = "block", rankdir: str = "TB", theme: str = "light",
