@@ -1,0 +1,123 @@
+"""Paper-style figures: one block, or one stage's blocks, drawn the way the papers draw them.
+
+Plain boxes in the papers' words ('1×1, 64', '3×3 dwise, 144'), activations beside the arrows,
+batch norms left out (the caption says so), the residual add a ⊕ with the identity shortcut as an
+arc, the input and output as their widths ('256-d'). Built from the layer graph like every diagram:
+``figure`` reads it, ``tidy`` finishes the figure, ``draw`` writes DOT.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from archspec.backends.graphviz.hierarchy import Tree
+from archspec.backends.graphviz.paper import draw, tidy
+from archspec.backends.graphviz.paper.figure import INPUT, Builder
+from archspec.backends.graphviz.theme import Theme
+from archspec.graph import Scope
+
+if TYPE_CHECKING:
+    from archspec.backends.target import Target
+
+# Sections a default figure passes over when the network has blocks elsewhere.
+_ENDS = ("stem", "head")
+
+
+def blocks(tree: Tree) -> list[Scope]:
+    """The blocks called by the network's sections, in order."""
+    return [tree.scope(c) for st in tree.stages() for c in st.children
+            if tree.scope(c).kind == "block" and tree.nodes_in[c]]
+
+
+def _identity(tree: Tree, block: Scope) -> bool:
+    """Whether a residual in the block keeps its input as an identity shortcut."""
+    held = {n.scope for n in tree.nodes_in[block.id]}  # a residual holds its add itself
+    return any(tree.scope(sid).kind == "residual" and tree.scope(sid).info.get("shortcut") == "identity" for sid in held)
+
+
+def default(tree: Tree) -> Scope:
+    """The block a figure draws when none is named: of the first kind of block outside the stem and
+    head, the first with an identity shortcut (ResNet's Fig. 5 block), else the first; no blocks: the
+    first section."""
+    calls = blocks(tree)
+    body = [b for b in calls if b.name.split(".")[0] not in _ENDS] or calls
+    if not body:
+        return tree.stages()[0]
+    same = [b for b in body if b.label == body[0].label]
+    return next((b for b in same if _identity(tree, b)), same[0])
+
+
+def find(tree: Tree, path: str) -> Scope:
+    """The block or section named ``path``; a ValueError naming the choices if there is none."""
+    for s in tree.g.scopes:
+        if s.name == path and s.kind in ("block", "stage") and tree.nodes_in[s.id]:
+            return s
+    stages = [s.name for s in tree.stages()]
+    calls = [b.name for b in blocks(tree)]
+    some = ", ".join(calls[:3]) + (f" … {calls[-1]}" if len(calls) > 3 else "")
+    raise ValueError(f"no block or stage `{path}` in {tree.g.name}; stages: {', '.join(stages)}"
+                     + (f"; blocks: {some}" if calls else ""))
+
+
+def stage_of(tree: Tree, s: Scope) -> Scope:
+    while s.kind != "stage" and s.parent is not None:
+        s = tree.scope(s.parent)
+    return s
+
+
+def fill(b: Builder, tree: Tree, scope: Scope) -> None:
+    """Give the builder what ``scope`` draws: a block's nodes, or a section's, runs of identical blocks folded."""
+    if scope.kind != "stage":
+        b.add(tree.nodes_in[scope.id])
+        return
+    run: list[Scope] = []
+    for child, nodes in tree.items(scope.id):
+        if child is not None and child.kind == "block" and run and tree.signature(child.id) == tree.signature(run[0].id):
+            run.append(child)
+            continue
+        if run:
+            b.fold_run(run)
+        run = [child] if child is not None and child.kind == "block" else []
+        if not run:
+            b.add(nodes)
+    if run:
+        b.fold_run(run)
+
+
+def width(shape: tuple[int, ...], network_input: bool) -> str:
+    """The input or output as the papers write it: '256-d'; the network's input as its shape."""
+    if network_input:
+        return "×".join(map(str, shape)) + " input"
+    return f"{shape[0]}-d"
+
+
+def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", block: str | None = None) -> str:
+    """A paper-style figure as DOT text: the block or section ``block`` (a path: 'stage2.1', 'stage2'),
+    or with none the default block; ``level="stage"`` draws the whole section holding it."""
+    if level not in ("block", "stage"):
+        raise ValueError("a paper-style figure draws a block or a stage: choose level block or stage")
+    tree = Tree(net.graph)
+    scope = find(tree, block) if block is not None else default(tree)
+    if level == "stage":
+        scope = stage_of(tree, scope)
+    b = Builder(tree)
+    fill(b, tree, scope)
+    fig = b.build()
+    tidy.forks(fig)
+    act = tidy.uniform_activation(fig)
+    tidy.linear_bottlenecks(fig)
+    g = net.graph
+    first = next(j for n in b.keep.values() for j in n.inputs if b.alias.get(j, j) not in b.keep)
+    ends = (width(g.input if first < 0 else g.nodes[first].out, first < 0), width(g.nodes[b.last].out, False))
+    notes = [" · ".join([*(f"{w} omitted" for w in fig.omitted), *([f"{act} after each conv"] if act else [])])]
+    what = scope.label if scope.kind == "block" else ", ".join(dict.fromkeys(c.label for c in blocks(tree)
+                                                                               if stage_of(tree, c) is scope))
+    title = " · ".join(p for p in (net.title, scope.name, what if what != scope.name else "") if p)
+    kinds = list(dict.fromkeys(c.label for c in blocks(tree)))
+    if block is None and len(kinds) > 1:
+        notes.append(f"one of {len(kinds)} kinds of block ({', '.join(kinds)}); --block picks another")
+    name = net.name + (f"_{net.variant}" if net.variant else "")
+    return draw.dot(fig, theme, rankdir, name, title, [n for n in notes if n], ends)
+
+
+__all__ = ["INPUT", "blocks", "build", "default", "find"]

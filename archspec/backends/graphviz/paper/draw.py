@@ -1,0 +1,93 @@
+"""Writing a paper-style figure as DOT: plain boxes with thin outlines, ⊕ circles, words beside the
+arrows, the shortcut as an arc on the side, '×k' frames around folded runs, a title line on top."""
+
+from __future__ import annotations
+
+from archspec.backends.graphviz.dot import attrs, quote
+from archspec.backends.graphviz.labels import Html, esc
+from archspec.backends.graphviz.paper.figure import INPUT, OUTPUT, Figure
+from archspec.backends.graphviz.theme import Theme
+
+# Per box shape: its DOT attributes beyond the defaults (a plain box).
+SHAPES: dict[str, dict[str, str | int | float | None]] = {
+    "box": {},
+    "circle": {"shape": "circle", "fixedsize": "true", "width": 0.26, "fontsize": 13, "margin": 0},
+    "text": {"shape": "plaintext", "style": "", "height": 0.2},
+    "fork": {"shape": "point", "width": 0.03, "label": ""},
+}
+
+
+def spine(fig: Figure) -> list[str]:
+    """The longest path from the input to the output: drawn as a straight line."""
+    best: dict[str, list[str]] = {}
+
+    def longest(bid: str) -> list[str]:
+        if bid not in best:
+            best[bid] = [bid]  # guards a cycle, which a layer graph never has
+            tails = [longest(lk.dst) for lk in fig.out_links(bid)]
+            best[bid] = [bid, *max(tails, key=len, default=[])]
+        return best[bid]
+
+    return longest(INPUT)
+
+
+def caption(theme: Theme, title: str, notes: list[str]) -> Html:
+    parts = [f"<b>{esc(title)}</b>"]
+    parts += [f'<font point-size="10" color="{theme.muted}">{esc(n)}</font>' for n in notes]
+    return Html("<br/>".join(parts))
+
+
+def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: str, notes: list[str],
+        ends: tuple[str, str]) -> str:
+    """The figure as DOT text; ``ends``: the words at the input and the output ('256-d')."""
+    t = theme
+    g = {"id": "figure", "class": "archspec paper", "label": caption(t, title, notes), "labelloc": "t",
+         "rankdir": rankdir, "bgcolor": t.background, "fontname": t.font, "fontsize": 12, "fontcolor": t.text,
+         "nodesep": 0.3, "ranksep": 0.22, "newrank": "true", "outputorder": "edgesfirst"}
+    n = {"shape": "box", "style": "filled", "fillcolor": t.background, "color": t.text, "fontcolor": t.text,
+         "fontname": t.font, "fontsize": 11, "penwidth": 0.9, "height": 0.3, "margin": "0.16,0.05"}
+    e = {"color": t.text, "fontcolor": t.text, "fontname": t.font, "fontsize": 10, "penwidth": 0.9, "arrowsize": 0.6}
+    lines = [f"digraph {quote(name)} {{", f"  graph [{attrs(g)}]", f"  node [{attrs(n)}]", f"  edge [{attrs(e)}]"]
+    path = spine(fig)
+    main, steps = set(path), set(zip(path, path[1:], strict=False))
+    texts = {INPUT: ends[0], OUTPUT: ends[1]}
+    # Folds nest: write each frame with its boxes and the frames inside it.
+    inside: dict[str | None, list[str]] = {}
+    for fid, f in fig.folds.items():
+        inside.setdefault(f.parent, []).append(fid)
+    boxes: dict[str | None, list[str]] = {}
+    for bid, b in fig.boxes.items():
+        boxes.setdefault(b.fold if b.fold in fig.folds else None, []).append(bid)
+
+    def write(fold: str | None, depth: int) -> None:
+        pad = "  " * depth
+        for bid in boxes.get(fold, []):
+            b = fig.boxes[bid]
+            a: dict[str, str | int | float | None] = {"id": bid, "class": b.shape, "label": texts.get(bid, b.text)}
+            a |= SHAPES[b.shape]
+            if bid in main:
+                a["group"] = "spine"
+            lines.append(f"{pad}{quote(bid)} [{attrs(a)}]")
+        for fid in inside.get(fold, []):
+            f = fig.folds[fid]
+            lines.append(f"{pad}subgraph {quote('cluster_' + fid)} {{")
+            c = {"id": fid, "class": "fold", "label": f.label, "style": "dashed,rounded", "color": t.muted,
+                 "fontcolor": t.text, "fontsize": 11, "labeljust": "r", "labelloc": "b", "margin": 10}
+            lines.append(f"{pad}  graph [{attrs(c)}]")
+            write(fid, depth + 1)
+            lines.append(f"{pad}}}")
+
+    write(None, 1)
+    for lk in fig.links:
+        a = {"id": f"{lk.src}->{lk.dst}", "class": "identity" if lk.identity else "data"}
+        words = ["identity"] if lk.identity else []
+        words += lk.notes
+        if words:
+            a["label"] = " " + ", ".join(words)
+        if not lk.arrow:
+            a["arrowhead"] = "none"
+        if (lk.src, lk.dst) not in steps:
+            a["weight"] = 0  # the main path stays straight; side paths bend around it
+        lines.append(f"  {quote(lk.src)} -> {quote(lk.dst)} [{attrs(a)}]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,72 @@
+"""Finishing a figure the way the papers finish theirs: a shortcut leaves the main arrow at a fork,
+an activation after every conv is said once in the caption, a conv with no activation after it
+is marked 'linear' (MobileNet v2's linear bottleneck)."""
+
+from __future__ import annotations
+
+from archspec.backends.graphviz.paper.figure import INPUT, OUTPUT, Box, Figure, Link
+
+
+def forks(fig: Figure) -> None:
+    """Where an arrow splits and one part runs into a join (a shortcut into its ⊕), split it at a
+    point below its source, as the ResNet figure does; the notes all parts share go before the fork."""
+    for bid in list(fig.boxes):
+        outs = fig.out_links(bid)
+        if len(outs) < 2 or not any(fig.boxes[lk.dst].join for lk in outs):
+            continue
+        common = [w for w in outs[0].notes if all(w in lk.notes for lk in outs)]
+        fid = f"{bid}.fork"
+        box = fig.boxes[bid]
+        # The fork sits in the frame of the source, or of the first box it feeds if the source has none.
+        fold = box.fold if box.fold is not None else fig.boxes[outs[0].dst].fold
+        fig.boxes[fid] = Box(fid, "", "fork", fold=fold)
+        for lk in outs:
+            lk.src = fid
+            lk.notes = [w for w in lk.notes if w not in common]
+        fig.links.insert(fig.links.index(outs[0]), Link(bid, fid, common, arrow=False))
+
+
+def uniform_activation(fig: Figure) -> str | None:
+    """If the same activation follows every conv and nothing else, drop it from the arrows and return
+    it, for the caption ('relu after each conv'): the GoogLeNet figure draws none."""
+    convs = {b for b, box in fig.boxes.items() if box.conv}
+    if not convs:
+        return None
+    act_links = [lk for lk in fig.links if any(w in fig.acts for w in lk.notes)]
+    words = {w for lk in act_links for w in lk.notes if w in fig.acts}
+    if len(words) != 1:
+        return None
+    word = words.pop()
+    if any(lk.src not in convs for lk in act_links):
+        return None
+    if any(word not in lk.notes for c in convs for lk in fig.out_links(c)):
+        return None
+    for lk in act_links:
+        lk.notes.remove(word)
+    return word
+
+
+def linear_bottlenecks(fig: Figure) -> None:
+    """Mark 'linear' a conv that no activation follows, where the other convs have one after them
+    and the block does not start with one (pre-activation blocks, DenseNet's, put theirs before)."""
+    convs = [b for b, box in fig.boxes.items() if box.conv]
+    if any(w in fig.acts for lk in fig.links if lk.src in (INPUT, f"{INPUT}.fork") for w in lk.notes):
+        return
+    after: dict[str, bool] = {}
+
+    def activated(bid: str) -> bool:
+        """Whether an activation comes anywhere after box ``bid``."""
+        if bid not in after:
+            after[bid] = False
+            after[bid] = any(any(w in fig.acts for w in lk.notes) or (lk.dst != OUTPUT and activated(lk.dst))
+                             for lk in fig.out_links(bid))
+        return after[bid]
+
+    plain = [c for c in convs if not any(any(w in fig.acts for w in lk.notes) for lk in fig.out_links(c))
+             and not any(fig.boxes[lk.dst].shape == "fork" and any(w in fig.acts for w in lk2.notes)
+                         for lk in fig.out_links(c) for lk2 in fig.out_links(lk.dst))]
+    if len(plain) == len(convs):
+        return
+    for c in plain:
+        if not activated(c):
+            fig.boxes[c].text += ", linear"
