@@ -112,7 +112,7 @@ def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", 
     notes = [" · ".join([*(f"{w} omitted" for w in fig.omitted), *([f"{act} after each conv"] if act else [])])]
     what = scope.label if scope.kind == "block" else ", ".join(dict.fromkeys(c.label for c in blocks(tree)
                                                                                if stage_of(tree, c) is scope))
-    title = " · ".join(p for p in (net.title, scope.name, what if what != scope.name else "") if p)
+    title = [net.title, " · ".join(p for p in (scope.name, what if what != scope.name else "") if p)]
     kinds = list(dict.fromkeys(c.label for c in blocks(tree)))
     if block is None and len(kinds) > 1:
         notes.append(f"one of {len(kinds)} kinds of block ({', '.join(kinds)}); --block picks another")

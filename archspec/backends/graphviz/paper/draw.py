@@ -9,11 +9,13 @@ from archspec.backends.graphviz.paper.figure import INPUT, OUTPUT, Figure
 from archspec.backends.graphviz.theme import Theme
 
 # Per box shape: its DOT attributes beyond the defaults (a plain box).
+# For estimating widths: DejaVu Sans at 11 points is about 0.09 inch a character.
+CHAR_IN, MARGIN_IN, NODESEP_IN = 0.09, 0.16, 0.3
 SHAPES: dict[str, dict[str, str | int | float | None]] = {
     "box": {},
     "circle": {"shape": "circle", "fixedsize": "true", "width": 0.26, "fontsize": 13, "margin": 0},
     "text": {"shape": "plaintext", "style": "", "height": 0.2},
-    "fork": {"shape": "point", "width": 0.03, "label": ""},
+    "fork": {"shape": "point", "width": 0.02, "label": ""},
 }
 
 
@@ -28,28 +30,64 @@ def spine(fig: Figure) -> list[str]:
             best[bid] = [bid, *max(tails, key=len, default=[])]
         return best[bid]
 
-    return longest(INPUT)
+    path = longest(INPUT)
+    # Branches side by side (Inception's four) stay unaligned, so their fan-out and join sit centred.
+    side = between(fig)
+    return [b for b in path if b not in side]
 
 
-def caption(theme: Theme, title: str, notes: list[str]) -> Html:
-    parts = [f"<b>{esc(title)}</b>"]
+def between(fig: Figure) -> set[str]:
+    """The boxes on the branches from a fan-out of three or more to a join of three or more."""
+    def reach(start: list[str], forward: bool) -> set[str]:
+        seen: set[str] = set()
+        todo = list(start)
+        while todo:
+            b = todo.pop()
+            for lk in (fig.out_links(b) if forward else fig.in_links(b)):
+                nxt = lk.dst if forward else lk.src
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    fans = [b for b in fig.boxes if len(fig.out_links(b)) >= 3]
+    joins = [b for b in fig.boxes if len(fig.in_links(b)) >= 3]
+    return reach(fans, True) & reach(joins, False)
+
+
+def span(fig: Figure, join: str) -> float:
+    """About how wide, in inches, the branches into a join of three or more are: the join's box
+    spans them, as Inception's 'Filter concatenation' does."""
+    def widest(b: str, seen: set[str]) -> int:
+        if b in seen or len(fig.out_links(b)) >= 3:
+            return 0
+        seen.add(b)
+        return max([len(fig.boxes[b].text), *(widest(lk.src, seen) for lk in fig.in_links(b))])
+
+    chars = [widest(lk.src, set()) for lk in fig.in_links(join)]
+    return sum(c * CHAR_IN + 2 * MARGIN_IN for c in chars) + NODESEP_IN * (len(chars) - 1)
+
+
+def caption(theme: Theme, title: list[str], notes: list[str]) -> Html:
+    """The title lines, bold then plain, and the notes, smaller and grey."""
+    parts = [f"<b>{esc(title[0])}</b>", *map(esc, title[1:])]
     parts += [f'<font point-size="10" color="{theme.muted}">{esc(n)}</font>' for n in notes]
     return Html("<br/>".join(parts))
 
 
-def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: str, notes: list[str],
+def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: list[str], notes: list[str],
         ends: tuple[str, str]) -> str:
     """The figure as DOT text; ``ends``: the words at the input and the output ('256-d')."""
     t = theme
     g = {"id": "figure", "class": "archspec paper", "label": caption(t, title, notes), "labelloc": "t",
          "rankdir": rankdir, "bgcolor": t.background, "fontname": t.font, "fontsize": 12, "fontcolor": t.text,
-         "nodesep": 0.3, "ranksep": 0.22, "newrank": "true", "outputorder": "edgesfirst"}
+         "nodesep": NODESEP_IN, "ranksep": 0.22, "newrank": "true", "outputorder": "edgesfirst"}
     n = {"shape": "box", "style": "filled", "fillcolor": t.background, "color": t.text, "fontcolor": t.text,
          "fontname": t.font, "fontsize": 11, "penwidth": 0.9, "height": 0.3, "margin": "0.16,0.05"}
     e = {"color": t.text, "fontcolor": t.text, "fontname": t.font, "fontsize": 10, "penwidth": 0.9, "arrowsize": 0.6}
     lines = [f"digraph {quote(name)} {{", f"  graph [{attrs(g)}]", f"  node [{attrs(n)}]", f"  edge [{attrs(e)}]"]
     path = spine(fig)
-    main, steps = set(path), set(zip(path, path[1:], strict=False))
+    main, steps, side = set(path), set(zip(path, path[1:], strict=False)), between(fig)
     texts = {INPUT: ends[0], OUTPUT: ends[1]}
     # Folds nest: write each frame with its boxes and the frames inside it.
     inside: dict[str | None, list[str]] = {}
@@ -65,6 +103,10 @@ def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: str, notes: l
             b = fig.boxes[bid]
             a: dict[str, str | int | float | None] = {"id": bid, "class": b.shape, "label": texts.get(bid, b.text)}
             a |= SHAPES[b.shape]
+            if len(fig.in_links(bid)) >= 3 and b.shape == "box":
+                a["width"] = round(span(fig, bid), 2)
+            if b.shape == "fork":
+                a["fillcolor"] = t.text
             if bid in main:
                 a["group"] = "spine"
             lines.append(f"{pad}{quote(bid)} [{attrs(a)}]")
@@ -86,7 +128,7 @@ def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: str, notes: l
             a["label"] = " " + ", ".join(words)
         if not lk.arrow:
             a["arrowhead"] = "none"
-        if (lk.src, lk.dst) not in steps:
+        if (lk.src, lk.dst) not in steps and lk.src not in side and lk.dst not in side:
             a["weight"] = 0  # the main path stays straight; side paths bend around it
         lines.append(f"  {quote(lk.src)} -> {quote(lk.dst)} [{attrs(a)}]")
     lines.append("}")
