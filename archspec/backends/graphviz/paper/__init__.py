@@ -37,14 +37,23 @@ def _identity(tree: Tree, block: Scope) -> bool:
 
 def default(tree: Tree) -> Scope:
     """The block a figure draws when none is named: of the first kind of block outside the stem and
-    head, the first with an identity shortcut (ResNet's Fig. 5 block), else the first; no blocks: the
-    first section."""
+    head, the first with an identity shortcut (ResNet's Fig. 5 block), else the first that keeps its
+    input's shape (ShuffleNet's basic unit, not its downsampling one), else the first; no blocks (LeNet,
+    AlexNet): the whole network."""
     calls = blocks(tree)
     body = [b for b in calls if b.name.split(".")[0] not in _ENDS] or calls
     if not body:
-        return tree.stages()[0]
+        return tree.scope(0)
     same = [b for b in body if b.label == body[0].label]
-    return next((b for b in same if _identity(tree, b)), same[0])
+    keeps = [b for b in same if _shape_in(tree, b) == tree.nodes_in[b.id][-1].out]
+    return next((b for b in same if _identity(tree, b)), keeps[0] if keeps else same[0])
+
+
+def _shape_in(tree: Tree, s: Scope) -> tuple[int, ...]:
+    """The shape of what a scope takes in (the first value its nodes read from outside it)."""
+    ids = {n.id for n in tree.nodes_in[s.id]}
+    j = next(j for n in tree.nodes_in[s.id] for j in n.inputs if j not in ids)
+    return tree.g.input if j < 0 else tree.g.nodes[j].out
 
 
 def find(tree: Tree, path: str) -> Scope:
@@ -67,7 +76,7 @@ def stage_of(tree: Tree, s: Scope) -> Scope:
 
 def fill(b: Builder, tree: Tree, scope: Scope) -> None:
     """Give the builder what ``scope`` draws: a block's nodes, or a section's, runs of identical blocks folded."""
-    if scope.kind != "stage":
+    if scope.kind not in ("stage", "network"):
         b.add(tree.nodes_in[scope.id])
         return
     run: list[Scope] = []
@@ -98,7 +107,7 @@ def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", 
         raise ValueError("a paper-style figure draws a block or a stage: choose level block or stage")
     tree = Tree(net.graph)
     scope = find(tree, block) if block is not None else default(tree)
-    if level == "stage":
+    if level == "stage" and scope.kind != "network":
         scope = stage_of(tree, scope)
     b = Builder(tree)
     fill(b, tree, scope)
@@ -112,7 +121,7 @@ def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", 
     notes = [" · ".join([*(f"{w} omitted" for w in fig.omitted), *([f"{act} after each conv"] if act else [])])]
     what = scope.label if scope.kind == "block" else ", ".join(dict.fromkeys(c.label for c in blocks(tree)
                                                                                if stage_of(tree, c) is scope))
-    title = [net.title, " · ".join(p for p in (scope.name, what if what != scope.name else "") if p)]
+    title = [net.title, " · ".join(p for p in (scope.name, what if what != scope.name else "") if p) or "the whole network"]
     kinds = list(dict.fromkeys(c.label for c in blocks(tree)))
     if block is None and len(kinds) > 1:
         notes.append(f"one of {len(kinds)} kinds of block ({', '.join(kinds)}); --block picks another")

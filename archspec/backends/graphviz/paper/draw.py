@@ -36,6 +36,27 @@ def spine(fig: Figure) -> list[str]:
     return [b for b in path if b not in side]
 
 
+def beside(fig: Figure, path: list[str], side: set[str]) -> list[tuple[str, str]]:
+    """Side paths (a projection shortcut) level with the middle of the stretch of the main path they
+    run beside: (main box, side box) pairs to put on one rank."""
+    on = {b: i for i, b in enumerate(path)}
+    out = []
+    for lk in fig.links:
+        if lk.src not in on or lk.dst in on or lk.dst in side:
+            continue
+        chain = [lk.dst]
+        while len(fig.out_links(chain[-1])) == 1 and fig.out_links(chain[-1])[0].dst not in on:
+            chain.append(fig.out_links(chain[-1])[0].dst)
+        ends = fig.out_links(chain[-1])
+        if len(ends) != 1 or any(len(fig.in_links(b)) != 1 for b in chain):
+            continue
+        stretch = [b for b in path[on[lk.src] + 1:on[ends[0].dst]] if fig.boxes[b].shape == "box"]
+        if len(stretch) >= len(chain):
+            first = (len(stretch) - len(chain)) // 2
+            out += list(zip(stretch[first:], chain, strict=False))
+    return out
+
+
 def between(fig: Figure) -> set[str]:
     """The boxes on the branches from a fan-out of three or more to a join of three or more."""
     def reach(start: list[str], forward: bool) -> set[str]:
@@ -120,6 +141,7 @@ def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: list[str], no
             lines.append(f"{pad}}}")
 
     write(None, 1)
+    lines += [f"  {{rank=same; {quote(a)}; {quote(b)}}}" for a, b in beside(fig, path, side)]
     for lk in fig.links:
         a = {"id": f"{lk.src}->{lk.dst}", "class": "identity" if lk.identity else "data"}
         words = ["identity"] if lk.identity else []

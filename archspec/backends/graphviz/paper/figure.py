@@ -14,8 +14,6 @@ from archspec.backends.graphviz.paper import words
 from archspec.graph import Node, Scope
 
 INPUT, OUTPUT = "input", "output"
-# Combinators whose join is drawn as a circle the shortcut or branches run into.
-_CIRCLES = ("circle",)
 
 
 @dataclass
@@ -73,6 +71,7 @@ class Builder:
         self.alias: dict[int, int] = {}  # a folded run's last output -> the drawn block's output
         self.fold_of: dict[int, str] = {}
         self.fig = Figure()
+        self.members: dict[str, list[int]] = {}  # box -> the layer nodes drawn in it
         self.last = -1
 
     # ---- what is drawn ---------------------------------------------------------------------------
@@ -89,7 +88,7 @@ class Builder:
                 count = rep.info.get("layers" if rep.kind == "dense" else "repeats", "?")
                 fid = rep.name + ".fold"
                 self.fig.folds[fid] = Fold(fid, f"×{count}", fold)
-                self.add(first, fid)
+                self.add(first, fid if count != 1 else fold)
                 skip |= {m.id for m in self.tree.nodes_in[rep.id]}
                 self.alias[self.tree.nodes_in[rep.id][-1].id] = first[-1].id
                 continue
@@ -127,12 +126,17 @@ class Builder:
             if s.kind == "scale":
                 pooled = self.tree.nodes_in[sid][0].kind == "pool"
                 return s.name + ".gate", "SE" if pooled else "channel scale"
-            if s.kind == "select" and n.scope == sid or (s.kind == "select" and self._in_attention(n, s)):
+            if s.kind == "select" and not self._in_branch(n, s):
                 return s.name + ".select", "select: softmax attention"
         return None
 
-    def _in_attention(self, n: Node, sel: Scope) -> bool:
-        return any(self.g.scopes[sid].kind == "attention" and self.g.scopes[sid].parent == sel.id for sid in self.tree.chain[n.id])
+    def _branch(self, j: int, s: Scope) -> int | None:
+        """The branch of combinator ``s`` that node ``j`` sits in, if any."""
+        scopes = self.g.scopes
+        return next((b for b in self.tree.chain[j] if scopes[b].kind == "branch" and scopes[b].parent == s.id), None)
+
+    def _in_branch(self, n: Node, s: Scope) -> bool:
+        return self._branch(n.id, s) is not None
 
     def element(self, n: Node) -> str | None:
         """The box ``n`` is drawn in; None: left out (its note, if any, goes beside the arrow)."""
@@ -148,7 +152,11 @@ class Builder:
             self._box(n.name, words.box_text(n), n, shape=role, join=n.defn.joins, conv=n.op == "conv")
             return n.name
         if role == "split":
-            bid = f"{self.g.nodes[n.inputs[0]].name if n.inputs[0] >= 0 else INPUT}.split@{self.g.scopes[n.scope].name}"
+            # The slices of one tensor across a combinator's branches: one split, as ShuffleNet draws it.
+            s = self.g.scopes[n.scope]
+            while s.kind == "branch" and s.parent is not None:
+                s = self.g.scopes[s.parent]
+            bid = f"{self.g.nodes[n.inputs[0]].name if n.inputs[0] >= 0 else INPUT}.split@{s.name}"
             self._box(bid, "channel split", n)
             return bid
         if n.op == "norm" and words.note(n) is None and "BN" not in self.fig.omitted:
@@ -156,6 +164,7 @@ class Builder:
         return None
 
     def _box(self, bid: str, text: str, n: Node, **kw: object) -> None:
+        self.members.setdefault(bid, []).append(n.id)
         if bid not in self.fig.boxes:
             self.fig.boxes[bid] = Box(bid, text, fold=self.fold_of.get(n.id), **kw)  # type: ignore[arg-type]
 
@@ -174,10 +183,10 @@ class Builder:
             dst = self.elem[i]
             if dst is None:
                 continue
-            for pos, j in enumerate(n.inputs):
+            for j in n.inputs:
                 for src, notes in self.resolve(j):
                     if src != dst:
-                        self.link(src, dst, notes, identity=self._identity(n, j))
+                        self.link(src, dst, notes, identity=self._identity(n, j, src))
         fig.boxes[OUTPUT] = Box(OUTPUT, "", "text")
         for src, notes in self.resolve(self.last):
             self.link(src, OUTPUT, notes)
@@ -200,12 +209,16 @@ class Builder:
                 out.append((src, notes + [word] if word else notes))
         return out
 
-    def _identity(self, n: Node, j: int) -> bool:
-        """Whether input ``j`` of ``n`` is the identity shortcut of the residual ``n`` closes."""
+    def _identity(self, n: Node, j: int, src: str) -> bool:
+        """Whether input ``j`` of join ``n`` is an identity: the shortcut of the residual ``n`` closes, or
+        a branch with nothing drawn in it (RepVGG's, whose batch norm is left out)."""
         s = self.g.scopes[n.scope]
-        if not n.defn.joins or s.kind != "residual" or s.info.get("shortcut") != "identity":
+        if not n.defn.joins or j < 0 and s.kind != "residual":
             return False
-        return j < 0 or s.id not in self.tree.chain[j]
+        if s.kind == "residual":
+            return s.info.get("shortcut") == "identity" and (j < 0 or s.id not in self.tree.chain[j])
+        branch = self._branch(j, s)
+        return branch is not None and not any(branch in self.tree.chain[i] for i in self.members.get(src, ()))
 
     def link(self, src: str, dst: str, notes: list[str], identity: bool = False) -> None:
         for lk in self.fig.links:

@@ -8,11 +8,12 @@ from archspec.backends.graphviz.paper.figure import INPUT, OUTPUT, Box, Figure, 
 
 
 def forks(fig: Figure) -> None:
-    """Where an arrow splits and one part runs into a join (a shortcut into its ⊕), split it at a
-    point below its source, as the ResNet figure does; the notes all parts share go before the fork."""
+    """Where an arrow splits in two (a shortcut beside the block's body), split it at a point below its
+    source, as the ResNet figure does; the notes both parts share go before the fork. Three branches
+    or more (Inception's) leave their source on arrows of their own."""
     for bid in list(fig.boxes):
         outs = fig.out_links(bid)
-        if len(outs) < 2 or not any(fig.boxes[lk.dst].join for lk in outs):
+        if len(outs) != 2:
             continue
         common = [w for w in outs[0].notes if all(w in lk.notes for lk in outs)]
         fid = f"{bid}.fork"
