@@ -16,6 +16,8 @@ HELP = """examples:
   archspec render efficientnet_b0 -o b0.png --level stage    one node per stage, as a paper's table
   archspec render resnet50 -o r50.png --dpi 300              a png for print (default 192 dpi)
   archspec render resnet50 -o - | dot -Tsvg > r.svg          DOT on stdout
+  archspec render resnet50 --style paper -o b.png            a block as the papers draw it (stage1.1)
+  archspec render resnet50 --style paper --block stage2      stage2's blocks, identical ones folded (×3)
 
 The format follows the extension of -o (.svg .png .pdf .dot). svg, png and pdf need Graphviz's
 `dot` (apt-get install graphviz); without it the DOT file is written beside and the exit code is 1.
@@ -55,9 +57,16 @@ def run(args: argparse.Namespace) -> int:
         why = "is for png output" if fmt != "png" else "must be between 24 and 1200"
         err.print(f"archspec: --dpi {why}", markup=False)
         return EXIT_BAD_INPUT
+    if args.block is not None and args.style != "paper":
+        err.print("archspec: --block picks what a paper-style figure draws; add --style paper", markup=False)
+        return EXIT_BAD_INPUT
     net = load_network(args)
-    source = gv.to_dot(net, args.level, args.rankdir, args.theme, layout=args.layout, fold=not args.unfold,
-                       style=args.style, block=args.block)
+    try:
+        source = gv.to_dot(net, args.level, args.rankdir, args.theme, layout=args.layout, fold=not args.unfold,
+                           style=args.style, block=args.block)
+    except ValueError as exc:  # a --block the network lacks, a level a paper figure does not draw
+        err.print(f"archspec: {exc}", markup=False)
+        return EXIT_BAD_INPUT
     if target == "-":
         sys.stdout.write(source)
         return EXIT_OK
