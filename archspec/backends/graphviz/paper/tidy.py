@@ -48,26 +48,30 @@ def uniform_activation(fig: Figure) -> str | None:
 
 
 def linear_bottlenecks(fig: Figure) -> None:
-    """Mark 'linear' a conv that no activation follows, where the other convs have one after them
-    and the block does not start with one (pre-activation blocks, DenseNet's, put theirs before)."""
+    """Mark 'linear' a conv that ends a block's body (nothing but joins after it) with no activation
+    after it, where the other convs have one and the block does not start with one (pre-activation
+    blocks, DenseNet's, put theirs before the convs)."""
+    def acts(lk: Link) -> bool:
+        return any(w in fig.acts for w in lk.notes)
+
+    if any(acts(lk) for lk in fig.links if lk.src in (INPUT, f"{INPUT}.fork")):
+        return
+
+    def ends_plain(bid: str) -> bool:
+        """Whether no activation follows box ``bid`` before the data leaves the body or reaches another box."""
+        for lk in fig.out_links(bid):
+            if acts(lk):
+                return False
+            shape = fig.boxes[lk.dst].shape
+            if shape == "fork":  # on into the next block: only what comes before it counts
+                if any(acts(nxt) for nxt in fig.out_links(lk.dst)):
+                    return False
+            elif lk.dst != OUTPUT and (shape != "circle" or not ends_plain(lk.dst)):
+                return False
+        return True
+
     convs = [b for b, box in fig.boxes.items() if box.conv]
-    if any(w in fig.acts for lk in fig.links if lk.src in (INPUT, f"{INPUT}.fork") for w in lk.notes):
-        return
-    after: dict[str, bool] = {}
-
-    def activated(bid: str) -> bool:
-        """Whether an activation comes anywhere after box ``bid``."""
-        if bid not in after:
-            after[bid] = False
-            after[bid] = any(any(w in fig.acts for w in lk.notes) or (lk.dst != OUTPUT and activated(lk.dst))
-                             for lk in fig.out_links(bid))
-        return after[bid]
-
-    plain = [c for c in convs if not any(any(w in fig.acts for w in lk.notes) for lk in fig.out_links(c))
-             and not any(fig.boxes[lk.dst].shape == "fork" and any(w in fig.acts for w in lk2.notes)
-                         for lk in fig.out_links(c) for lk2 in fig.out_links(lk.dst))]
-    if len(plain) == len(convs):
-        return
-    for c in plain:
-        if not activated(c):
+    plain = [c for c in convs if ends_plain(c)]
+    if len(plain) < len(convs):
+        for c in plain:
             fig.boxes[c].text += ", linear"
