@@ -70,10 +70,11 @@ def run(args: argparse.Namespace) -> int:
     if target == "-":
         sys.stdout.write(source)
         return EXIT_OK
+    what = "paper-style figure" if args.style == "paper" else f"{args.level} level"
     path = Path(target or f"{net.name}{'_' + net.variant if net.variant else ''}.svg")
     if fmt == "dot":
         write_atomic(path, source)
-        out.print(f"wrote {path} ({args.level} level)", markup=False)
+        out.print(f"wrote {path} ({what})", markup=False)
         return EXIT_OK
     if not gv.have_dot():
         fallback = path.with_suffix(".dot")
@@ -86,5 +87,5 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"archspec: {exc}", markup=False)
         return EXIT_FAILED
     write_atomic(path, data)
-    out.print(f"wrote {path} ({args.level} level, {len(data):,} bytes)", markup=False)
+    out.print(f"wrote {path} ({what}, {len(data):,} bytes)", markup=False)
     return EXIT_OK

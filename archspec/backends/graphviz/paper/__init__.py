@@ -37,8 +37,9 @@ def _identity(tree: Tree, block: Scope) -> bool:
 
 def default(tree: Tree) -> Scope:
     """The block a figure draws when none is named: of the first kind of block outside the stem and
-    head, the first with an identity shortcut (ResNet's Fig. 5 block), else the first that keeps its
-    input's shape (ShuffleNet's basic unit, not its downsampling one), else the first; no blocks (LeNet,
+    head, the first with an identity shortcut (ResNet's Fig. 5 block), else, where the first
+    downsamples, the first that keeps its input's shape (ShuffleNet's basic unit), else the first
+    (GoogLeNet's inception 3a); no blocks (LeNet,
     AlexNet): the whole network."""
     calls = blocks(tree)
     body = [b for b in calls if b.name.split(".")[0] not in _ENDS] or calls
@@ -46,7 +47,8 @@ def default(tree: Tree) -> Scope:
         return tree.scope(0)
     same = [b for b in body if b.label == body[0].label]
     keeps = [b for b in same if _shape_in(tree, b) == tree.nodes_in[b.id][-1].out]
-    return next((b for b in same if _identity(tree, b)), keeps[0] if keeps else same[0])
+    downsamples = _shape_in(tree, same[0])[1:] != tree.nodes_in[same[0].id][-1].out[1:]
+    return next((b for b in same if _identity(tree, b)), keeps[0] if keeps and downsamples else same[0])
 
 
 def _shape_in(tree: Tree, s: Scope) -> tuple[int, ...]:
@@ -120,14 +122,22 @@ def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", 
     first = next(j for n in b.keep.values() for j in n.inputs if b.alias.get(j, j) not in b.keep)
     ends = (width(g.input if first < 0 else g.nodes[first].out, first < 0), width(g.nodes[b.last].out, False))
     notes = [" · ".join([*(f"{w} omitted" for w in fig.omitted), *([f"{act} after each conv"] if act else [])])]
-    what = scope.label if scope.kind == "block" else ", ".join(dict.fromkeys(c.label for c in blocks(tree)
-                                                                               if stage_of(tree, c) is scope))
-    title = [net.title, " · ".join(p for p in (scope.name, what if what != scope.name else "") if p) or "the whole network"]
-    kinds = list(dict.fromkeys(c.label for c in blocks(tree)))
-    if block is None and len(kinds) > 1:
-        notes.append(f"one of {len(kinds)} kinds of block ({', '.join(kinds)}); --block picks another")
+    if block is None and level == "block":
+        kinds = list(dict.fromkeys(c.label for c in blocks(tree)))
+        if len(kinds) > 1:  # say which was chosen, and that there are others
+            notes.append(f"one of {len(kinds)} kinds of block ({', '.join(kinds)}); --block picks another")
     name = net.name + (f"_{net.variant}" if net.variant else "")
-    return draw.dot(fig, theme, rankdir, name, title, [n for n in notes if n], ends)
+    return draw.dot(fig, theme, rankdir, name, heading(net, tree, scope), [n for n in notes if n], ends)
+
+
+def heading(net: Target, tree: Tree, scope: Scope) -> list[str]:
+    """The title lines: the network, then the path and what is drawn ('stage1.1 · bottleneck')."""
+    if scope.kind == "block":
+        what = scope.label
+    else:
+        what = ", ".join(dict.fromkeys(c.label for c in blocks(tree) if stage_of(tree, c) is scope))
+    where = " · ".join(p for p in (scope.name, what if what != scope.name else "") if p)
+    return [net.title + (f" ({net.variant})" if net.variant else ""), where or "the whole network"]
 
 
 __all__ = ["INPUT", "blocks", "build", "default", "find"]
