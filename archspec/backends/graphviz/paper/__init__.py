@@ -118,6 +118,8 @@ def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", 
     act = tidy.uniform_activation(fig)
     if act is None:  # else every conv has the activation after it
         tidy.linear_bottlenecks(fig)
+    if rankdir == "LR":
+        tidy.lanes(fig)
     g = net.graph
     first = next(j for n in b.keep.values() for j in n.inputs if b.alias.get(j, j) not in b.keep)
     ends = (width(g.input if first < 0 else g.nodes[first].out, first < 0), width(g.nodes[b.last].out, False))

@@ -10,12 +10,13 @@ from archspec.backends.graphviz.theme import Theme
 
 # Per box shape: its DOT attributes beyond the defaults (a plain box).
 # For estimating widths: DejaVu Sans at 11 points is about 0.09 inch a character.
-CHAR_IN, MARGIN_IN, NODESEP_IN = 0.09, 0.16, 0.3
+CHAR_IN, MARGIN_IN, NODESEP_IN, BOX_IN = 0.09, 0.16, 0.3, 0.3
 SHAPES: dict[str, dict[str, str | int | float | None]] = {
     "box": {},
     "circle": {"shape": "circle", "fixedsize": "true", "width": 0.26, "fontsize": 13, "margin": 0},
     "text": {"shape": "plaintext", "style": "", "height": 0.2},
     "fork": {"shape": "point", "width": 0.02, "label": ""},
+    "lane": {"shape": "plaintext", "style": "", "height": 0.2, "fontsize": 10, "margin": 0.02},
 }
 
 
@@ -76,9 +77,9 @@ def between(fig: Figure) -> set[str]:
     return reach(fans, True) & reach(joins, False)
 
 
-def span(fig: Figure, join: str) -> float:
-    """About how wide, in inches, the branches into a join of three or more are: the join's box
-    spans them, as Inception's 'Filter concatenation' does."""
+def span(fig: Figure, join: str, rankdir: str = "TB") -> float:
+    """About how wide (how tall, left to right), in inches, the branches into a join of three or more
+    are: the join's box spans them, as Inception's 'Filter concatenation' does."""
     def widest(b: str, seen: set[str]) -> int:
         if b in seen or len(fig.out_links(b)) >= 3:
             return 0
@@ -86,6 +87,8 @@ def span(fig: Figure, join: str) -> float:
         return max([len(fig.boxes[b].text), *(widest(lk.src, seen) for lk in fig.in_links(b))])
 
     chars = [widest(lk.src, set()) for lk in fig.in_links(join)]
+    if rankdir == "LR":
+        return (BOX_IN + NODESEP_IN) * len(chars) - NODESEP_IN
     return sum(c * CHAR_IN + 2 * MARGIN_IN for c in chars) + NODESEP_IN * (len(chars) - 1)
 
 
@@ -104,7 +107,7 @@ def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: list[str], no
          "rankdir": rankdir, "bgcolor": t.background, "fontname": t.font, "fontsize": 12, "fontcolor": t.text,
          "nodesep": NODESEP_IN, "ranksep": 0.22, "newrank": "true", "outputorder": "edgesfirst"}
     n = {"shape": "box", "style": "filled", "fillcolor": t.background, "color": t.text, "fontcolor": t.text,
-         "fontname": t.font, "fontsize": 11, "penwidth": 0.9, "height": 0.3, "margin": "0.16,0.05"}
+         "fontname": t.font, "fontsize": 11, "penwidth": 0.9, "height": BOX_IN, "margin": "0.16,0.05"}
     e = {"color": t.text, "fontcolor": t.text, "fontname": t.font, "fontsize": 10, "penwidth": 0.9, "arrowsize": 0.6}
     lines = [f"digraph {quote(name)} {{", f"  graph [{attrs(g)}]", f"  node [{attrs(n)}]", f"  edge [{attrs(e)}]"]
     path = spine(fig)
@@ -125,7 +128,7 @@ def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: list[str], no
             a: dict[str, str | int | float | None] = {"id": bid, "class": b.shape, "label": texts.get(bid, b.text)}
             a |= SHAPES[b.shape]
             if len(fig.in_links(bid)) >= 3 and b.shape == "box":
-                a["width"] = round(span(fig, bid), 2)
+                a["height" if rankdir == "LR" else "width"] = round(span(fig, bid, rankdir), 2)
             if b.shape == "fork":
                 a["fillcolor"] = t.text
             if bid in main:
@@ -135,7 +138,7 @@ def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: list[str], no
             f = fig.folds[fid]
             lines.append(f"{pad}subgraph {quote('cluster_' + fid)} {{")
             c = {"id": fid, "class": "fold", "label": f.label, "style": "dashed,rounded", "color": t.muted,
-                 "fontcolor": t.text, "fontsize": 11, "labeljust": "r", "labelloc": "b", "margin": 10}
+                 "fontcolor": t.text, "fontsize": 11, "labeljust": "r", "labelloc": "b", "margin": 14}
             lines.append(f"{pad}  graph [{attrs(c)}]")
             write(fid, depth + 1)
             lines.append(f"{pad}}}")
@@ -144,7 +147,8 @@ def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: list[str], no
     lines += [f"  {{rank=same; {quote(a)}; {quote(b)}}}" for a, b in beside(fig, path, side)]
     for lk in fig.links:
         a = {"id": f"{lk.src}->{lk.dst}", "class": "identity" if lk.identity else "data"}
-        words = ["identity"] if lk.identity else []
+        lane = "lane" in (fig.boxes[lk.src].shape, fig.boxes[lk.dst].shape)  # the word is the lane's own
+        words = ["identity"] if lk.identity and not lane else []
         words += lk.notes
         if words:
             a["label"] = " " + ", ".join(words)
@@ -152,6 +156,12 @@ def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: list[str], no
             a["arrowhead"] = "none"
         if (lk.src, lk.dst) not in steps and lk.src not in side and lk.dst not in side:
             a["weight"] = 0  # the main path stays straight; side paths bend around it
+            # Top to bottom, a shortcut leaves the main path and comes back into its ⊕ from the side in
+            # one smooth arc (left to right, ports would send it in a deep loop under the frames).
+            if lk.identity and lk.src in main and rankdir == "TB":
+                a["tailport"] = "e"
+            if lk.dst in main and fig.boxes[lk.dst].shape == "circle" and rankdir == "TB":
+                a["headport"] = "e"
         lines.append(f"  {quote(lk.src)} -> {quote(lk.dst)} [{attrs(a)}]")
     lines.append("}")
     return "\n".join(lines) + "\n"

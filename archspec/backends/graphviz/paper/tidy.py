@@ -75,3 +75,13 @@ def linear_bottlenecks(fig: Figure) -> None:
     if len(plain) < len(convs):
         for c in plain:
             fig.boxes[c].text += ", linear"
+
+
+def lanes(fig: Figure) -> None:
+    """Left to right, an identity shortcut runs through its word ('identity') as a node of its own:
+    as an edge label it would sit outside a '×k' frame the shortcut is inside, on the frame's line."""
+    for lk in [lk for lk in fig.links if lk.identity]:
+        lane = f"{lk.dst}.identity"
+        fig.boxes[lane] = Box(lane, "identity", "lane", fold=fig.boxes[lk.dst].fold)
+        fig.links.insert(fig.links.index(lk), Link(lk.src, lane, lk.notes, identity=True, arrow=False))
+        lk.src, lk.notes = lane, []
