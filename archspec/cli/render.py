@@ -18,6 +18,7 @@ HELP = """examples:
   archspec render resnet50 -o - | dot -Tsvg > r.svg          DOT on stdout
   archspec render resnet50 --style paper -o b.png            a block as the papers draw it (stage1.1)
   archspec render resnet50 --style paper --block stage2      stage2's blocks, identical ones folded (×3)
+  archspec render efficientnet_v2_s --style paper --block stage1.0,stage4.1   two blocks side by side
 
 The format follows the extension of -o (.svg .png .pdf .dot). svg, png and pdf need Graphviz's
 `dot` (apt-get install graphviz); without it the DOT file is written beside and the exit code is 1.
@@ -40,7 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--style", choices=gv.STYLES, default="diagram",
                    help="diagram (default), or paper: one block or stage drawn as the papers draw it")
     p.add_argument("--block", metavar="PATH", default=None,
-                   help="with --style paper: the block (stage2.1) or stage (stage2) to draw")
+                   help="with --style paper: the block (stage2.1) or stage (stage2) to draw; several "
+                        "(comma-separated) side by side")
     p.add_argument("--theme", choices=tuple(gv.THEMES), default="light", help="colours (default light)")
     p.add_argument("--dpi", type=int, default=None, metavar="N",
                    help=f"png resolution (default {gv.DEFAULT_DPI}: sharp on a retina screen; 300 for print)")

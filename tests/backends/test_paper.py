@@ -171,6 +171,20 @@ def test_dense_block_draws_one_layer_framed() -> None:
     assert sum(fig.label(n) == "Concat" for n in fig.nodes) == 1
 
 
+def test_several_blocks_side_by_side() -> None:
+    """Each distinct kind of block of EfficientNetV2, side by side, each with its own input and output."""
+    g = graph("efficientnet_v2_s")
+    kinds = {s.label: s.name for s in g.scopes if s.kind == "block" and s.name.count(".") == 1}
+    assert set(kinds) == {"fused_mbconv", "mbconv"}
+    default = figure("efficientnet_v2_s")
+    assert "2 kinds of block" in default.text and "--block A,B" in default.text
+    fig = figure("efficientnet_v2_s", block=",".join(kinds.values()))
+    for path in kinds.values():
+        assert {f"{path}/input", f"{path}/output"} <= set(fig.nodes)
+        assert f'id="{path}" class="panel"' in fig.text
+    assert len(fig.nodes) == len({n["id"] for n in fig.nodes.values()})
+
+
 def test_bad_paths_and_options() -> None:
     net = archspec.load("resnet50")
     with pytest.raises(ValueError, match=r"no block or stage `stage9`.*stages: stem, stage1"):
@@ -188,6 +202,8 @@ def test_bad_paths_and_options() -> None:
     ("resnet50", {"block": "stage2"}), ("googlenet", {"block": "inception4", "rankdir": "LR"}),
     ("mobilenet_v2", {"block": "stage3", "theme": "dark"}), ("inception_v3", {"block": "mixed7.inception_e1"}),
     ("densenet121", {"block": "stage2"}), ("resnet50", {"rankdir": "LR", "block": "stage2.0"}),
+    ("inception_v3", {"block": "mixed5.inception_a1,mixed6.inception_b1,mixed6.inception_c1"}),
+    ("efficientnet_v2_s", {"block": "stage1.0,stage4.1", "rankdir": "LR"}),
 ])
 def test_stage_and_direction_figures_are_clean(name: str, kw: dict[str, str]) -> None:
     assert [str(p) for p in geo.check(gv.to_dot(archspec.load(name), style="paper", **kw))] == []  # type: ignore[arg-type]

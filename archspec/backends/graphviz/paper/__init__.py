@@ -35,17 +35,16 @@ def _identity(tree: Tree, block: Scope) -> bool:
     return any(tree.scope(sid).kind == "residual" and tree.scope(sid).info.get("shortcut") == "identity" for sid in held)
 
 
-def default(tree: Tree) -> Scope:
-    """The block a figure draws when none is named: of the first kind of block outside the stem and
-    head, the first with an identity shortcut (ResNet's Fig. 5 block), else, where the first
-    downsamples, the first that keeps its input's shape (ShuffleNet's basic unit), else the first
-    (GoogLeNet's inception 3a); no blocks (LeNet,
-    AlexNet): the whole network."""
+def default(tree: Tree, label: str | None = None) -> Scope:
+    """The block a figure draws when none is named: of the kind ``label`` (by default the first kind
+    outside the stem and head), the first with an identity shortcut (ResNet's Fig. 5 block), else,
+    where the first downsamples, the first that keeps its input's shape (ShuffleNet's basic unit),
+    else the first (GoogLeNet's inception 3a); no blocks (LeNet, AlexNet): the whole network."""
     calls = blocks(tree)
     body = [b for b in calls if b.name.split(".")[0] not in _ENDS] or calls
     if not body:
         return tree.scope(0)
-    same = [b for b in body if b.label == body[0].label]
+    same = [b for b in calls if b.label == label] if label else [b for b in body if b.label == body[0].label]
     keeps = [b for b in same if _shape_in(tree, b) == tree.nodes_in[b.id][-1].out]
     downsamples = _shape_in(tree, same[0])[1:] != tree.nodes_in[same[0].id][-1].out[1:]
     return next((b for b in same if _identity(tree, b)), keeps[0] if keeps and downsamples else same[0])
@@ -103,14 +102,44 @@ def width(shape: tuple[int, ...], network_input: bool) -> str:
 
 
 def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", block: str | None = None) -> str:
-    """A paper-style figure as DOT text: the block or section ``block`` (a path: 'stage2.1', 'stage2'),
-    or with none the default block; ``level="stage"`` draws the whole section holding it."""
+    """A paper-style figure as DOT text: the block or section ``block`` (a path: 'stage2.1', 'stage2';
+    several, comma-separated, side by side), or with none the default block; ``level="stage"``
+    draws the whole section holding each."""
     if level not in ("block", "stage"):
         raise ValueError("a paper-style figure draws a block or a stage: choose level block or stage")
     tree = Tree(net.graph)
-    scope = find(tree, block) if block is not None else default(tree)
-    if level == "stage" and scope.kind != "network":
-        scope = stage_of(tree, scope)
+    scopes = [find(tree, p.strip()) for p in block.split(",")] if block is not None else [default(tree)]
+    if level == "stage":
+        scopes = [stage_of(tree, s) if s.kind != "network" else s for s in scopes]
+    panels, omitted, acts = [], [], []
+    for scope in scopes:
+        panel, act, gone = figure(tree, scope, rankdir)
+        panels.append(panel)
+        omitted += [w for w in gone if w not in omitted]
+        acts.append(act)
+    notes = [f"{w} omitted" for w in omitted]
+    if len(set(acts)) == 1 and acts[0]:  # the same for every panel: said once
+        notes.append(f"{acts[0]} after each conv")
+    else:
+        for p, act in zip(panels, acts, strict=True):
+            p.heading += [f"{act} after each conv"] if act else []
+    notes = [" · ".join(notes)]
+    if block is None and level == "block":
+        kinds = {b.label: default(tree, b.label).name for b in blocks(tree)}
+        if len(kinds) > 1:  # say which was drawn, and how to draw the others beside it
+            notes.append(f"{len(kinds)} kinds of block: " + ", ".join(f"{k} ({p})" for k, p in kinds.items())
+                         + "; --block A,B draws several side by side")
+    name = net.name + (f"_{net.variant}" if net.variant else "")
+    title = heading(net, tree, scopes[0])
+    if len(panels) > 1:
+        title = title[:1]
+        for p, s in zip(panels, scopes, strict=True):
+            p.heading[:0] = heading(net, tree, s)[1:]
+    return draw.dot(panels, theme, rankdir, name, title, [n for n in notes if n])
+
+
+def figure(tree: Tree, scope: Scope, rankdir: str) -> tuple[draw.Panel, str | None, list[str]]:
+    """One scope's figure: the panel, the activation after every conv (None: not one), what was left out."""
     b = Builder(tree)
     fill(b, tree, scope)
     fig = b.build()
@@ -120,16 +149,10 @@ def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", 
         tidy.linear_bottlenecks(fig)
     if rankdir == "LR":
         tidy.lanes(fig)
-    g = net.graph
+    g = tree.g
     first = next(j for n in b.keep.values() for j in n.inputs if b.alias.get(j, j) not in b.keep)
     ends = (width(g.input if first < 0 else g.nodes[first].out, first < 0), width(g.nodes[b.last].out, False))
-    notes = [" · ".join([*(f"{w} omitted" for w in fig.omitted), *([f"{act} after each conv"] if act else [])])]
-    if block is None and level == "block":
-        kinds = list(dict.fromkeys(c.label for c in blocks(tree)))
-        if len(kinds) > 1:  # say which was chosen, and that there are others
-            notes.append(f"one of {len(kinds)} kinds of block ({', '.join(kinds)}); --block picks another")
-    name = net.name + (f"_{net.variant}" if net.variant else "")
-    return draw.dot(fig, theme, rankdir, name, heading(net, tree, scope), [n for n in notes if n], ends)
+    return draw.Panel(fig, ends, scope.name), act, fig.omitted
 
 
 def heading(net: Target, tree: Tree, scope: Scope) -> list[str]:

@@ -3,6 +3,8 @@ arrows, the shortcut as an arc on the side, '×k' frames around folded runs, a t
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from archspec.backends.graphviz.dot import attrs, quote
 from archspec.backends.graphviz.labels import Html, esc
 from archspec.backends.graphviz.paper.figure import INPUT, OUTPUT, Figure
@@ -99,9 +101,19 @@ def caption(theme: Theme, title: list[str], notes: list[str]) -> Html:
     return Html("<br/>".join(parts))
 
 
-def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: list[str], notes: list[str],
-        ends: tuple[str, str]) -> str:
-    """The figure as DOT text; ``ends``: the words at the input and the output ('256-d')."""
+@dataclass
+class Panel:
+    """One figure of a drawing: ``ends`` the words at its input and output ('256-d'); ``heading``
+    its title lines when several stand side by side."""
+
+    fig: Figure
+    ends: tuple[str, str]
+    key: str = ""  # the path drawn, which the panel's ids start with
+    heading: list[str] = field(default_factory=list)
+
+
+def dot(panels: list[Panel], theme: Theme, rankdir: str, name: str, title: list[str], notes: list[str]) -> str:
+    """The figures as DOT text, side by side (one above the other, left to right) under one title."""
     t = theme
     g = {"id": "figure", "class": "archspec paper", "label": caption(t, title, notes), "labelloc": "t",
          "rankdir": rankdir, "bgcolor": t.background, "fontname": t.font, "fontsize": 12, "fontcolor": t.text,
@@ -110,58 +122,84 @@ def dot(fig: Figure, theme: Theme, rankdir: str, name: str, title: list[str], no
          "fontname": t.font, "fontsize": 11, "penwidth": 0.9, "height": BOX_IN, "margin": "0.16,0.05"}
     e = {"color": t.text, "fontcolor": t.text, "fontname": t.font, "fontsize": 10, "penwidth": 0.9, "arrowsize": 0.6}
     lines = [f"digraph {quote(name)} {{", f"  graph [{attrs(g)}]", f"  node [{attrs(n)}]", f"  edge [{attrs(e)}]"]
-    path = spine(fig)
-    main, steps, side = set(path), set(zip(path, path[1:], strict=False)), between(fig)
-    texts = {INPUT: ends[0], OUTPUT: ends[1]}
-    # Folds nest: write each frame with its boxes and the frames inside it.
-    inside: dict[str | None, list[str]] = {}
-    for fid, f in fig.folds.items():
-        inside.setdefault(f.parent, []).append(fid)
-    boxes: dict[str | None, list[str]] = {}
-    for bid, b in fig.boxes.items():
-        boxes.setdefault(b.fold if b.fold in fig.folds else None, []).append(bid)
-
-    def write(fold: str | None, depth: int) -> None:
-        pad = "  " * depth
-        for bid in boxes.get(fold, []):
-            b = fig.boxes[bid]
-            a: dict[str, str | int | float | None] = {"id": bid, "class": b.shape, "label": texts.get(bid, b.text)}
-            a |= SHAPES[b.shape]
-            if len(fig.in_links(bid)) >= 3 and b.shape == "box":
-                a["height" if rankdir == "LR" else "width"] = round(span(fig, bid, rankdir), 2)
-            if b.shape == "fork":
-                a["fillcolor"] = t.text
-            if bid in main:
-                a["group"] = "spine"
-            lines.append(f"{pad}{quote(bid)} [{attrs(a)}]")
-        for fid in inside.get(fold, []):
-            f = fig.folds[fid]
-            lines.append(f"{pad}subgraph {quote('cluster_' + fid)} {{")
-            c = {"id": fid, "class": "fold", "label": f.label, "style": "dashed,rounded", "color": t.muted,
-                 "fontcolor": t.text, "fontsize": 11, "labeljust": "r", "labelloc": "b", "margin": 14}
-            lines.append(f"{pad}  graph [{attrs(c)}]")
-            write(fid, depth + 1)
-            lines.append(f"{pad}}}")
-
-    write(None, 1)
-    lines += [f"  {{rank=same; {quote(a)}; {quote(b)}}}" for a, b in beside(fig, path, side)]
-    for lk in fig.links:
-        a = {"id": f"{lk.src}->{lk.dst}", "class": "identity" if lk.identity else "data"}
-        lane = "lane" in (fig.boxes[lk.src].shape, fig.boxes[lk.dst].shape)  # the word is the lane's own
-        words = ["identity"] if lk.identity and not lane else []
-        words += lk.notes
-        if words:
-            a["label"] = " " + ", ".join(words)
-        if not lk.arrow:
-            a["arrowhead"] = "none"
-        if (lk.src, lk.dst) not in steps and lk.src not in side and lk.dst not in side:
-            a["weight"] = 0  # the main path stays straight; side paths bend around it
-            # Top to bottom, a shortcut leaves the main path and comes back into its ⊕ from the side in
-            # one smooth arc (left to right, ports would send it in a deep loop under the frames).
-            if lk.identity and lk.src in main and rankdir == "TB":
-                a["tailport"] = "e"
-            if lk.dst in main and fig.boxes[lk.dst].shape == "circle" and rankdir == "TB":
-                a["headport"] = "e"
-        lines.append(f"  {quote(lk.src)} -> {quote(lk.dst)} [{attrs(a)}]")
+    if len(panels) == 1:
+        lines += Writer(panels[0], t, rankdir, "").lines
+    for k, p in enumerate(panels if len(panels) > 1 else []):
+        # Ids take the panel's path, so two panels' inputs, outputs and forks stay apart.
+        key = p.key or str(k)
+        c = {"id": key, "class": "panel", "label": caption(t, p.heading[:1], p.heading[1:]), "labelloc": "t",
+             "color": t.background, "fontsize": 11}
+        lines += [f"  subgraph {quote(f'cluster_panel{k}')} {{", f"    graph [{attrs(c)}]"]
+        lines += ["  " + line for line in Writer(p, t, rankdir, f"{key}/").lines]
+        lines.append("  }")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+class Writer:
+    """The DOT lines of one panel: its boxes (in their '×k' frames), ranks and arrows."""
+
+    def __init__(self, p: Panel, theme: Theme, rankdir: str, prefix: str) -> None:
+        self.fig, self.t, self.rankdir, self.prefix = p.fig, theme, rankdir, prefix
+        self.lines: list[str] = []
+        fig = p.fig
+        self.path = spine(fig)
+        self.main, self.side = set(self.path), between(fig)
+        self.texts = {INPUT: p.ends[0], OUTPUT: p.ends[1]}
+        self.inside: dict[str | None, list[str]] = {}  # frames nest: each frame's boxes and inner frames
+        for fid, f in fig.folds.items():
+            self.inside.setdefault(f.parent, []).append(fid)
+        self.boxes: dict[str | None, list[str]] = {}
+        for bid, b in fig.boxes.items():
+            self.boxes.setdefault(b.fold if b.fold in fig.folds else None, []).append(bid)
+        self.write(None, 1)
+        q = self.q
+        self.lines += [f"  {{rank=same; {q(a)}; {q(b)}}}" for a, b in beside(fig, self.path, self.side)]
+        self.arrows()
+
+    def q(self, bid: str) -> str:
+        return quote(self.prefix + bid)
+
+    def write(self, fold: str | None, depth: int) -> None:
+        fig, t, pad = self.fig, self.t, "  " * depth
+        for bid in self.boxes.get(fold, []):
+            b = fig.boxes[bid]
+            a: dict[str, str | int | float | None] = {"id": self.prefix + bid, "class": b.shape,
+                                                      "label": self.texts.get(bid, b.text)}
+            a |= SHAPES[b.shape]
+            if len(fig.in_links(bid)) >= 3 and b.shape == "box":
+                a["height" if self.rankdir == "LR" else "width"] = round(span(fig, bid, self.rankdir), 2)
+            if b.shape == "fork":
+                a["fillcolor"] = t.text
+            if bid in self.main:
+                a["group"] = self.prefix + "spine"
+            self.lines.append(f"{pad}{self.q(bid)} [{attrs(a)}]")
+        for fid in self.inside.get(fold, []):
+            self.lines.append(f"{pad}subgraph {quote('cluster_' + self.prefix + fid)} {{")
+            c = {"id": self.prefix + fid, "class": "fold", "label": fig.folds[fid].label, "style": "dashed,rounded",
+                 "color": t.muted, "fontcolor": t.text, "fontsize": 11, "labeljust": "r", "labelloc": "b", "margin": 14}
+            self.lines.append(f"{pad}  graph [{attrs(c)}]")
+            self.write(fid, depth + 1)
+            self.lines.append(f"{pad}}}")
+
+    def arrows(self) -> None:
+        fig, main, side = self.fig, self.main, self.side
+        steps = set(zip(self.path, self.path[1:], strict=False))
+        for lk in fig.links:
+            a = {"id": f"{self.prefix}{lk.src}->{lk.dst}", "class": "identity" if lk.identity else "data"}
+            lane = "lane" in (fig.boxes[lk.src].shape, fig.boxes[lk.dst].shape)  # the word is the lane's own
+            words = ["identity"] if lk.identity and not lane else []
+            words += lk.notes
+            if words:
+                a["label"] = " " + ", ".join(words)
+            if not lk.arrow:
+                a["arrowhead"] = "none"
+            if (lk.src, lk.dst) not in steps and lk.src not in side and lk.dst not in side:
+                a["weight"] = 0  # the main path stays straight; side paths bend around it
+                # Top to bottom, a shortcut leaves the main path and comes back into its ⊕ from the side in
+                # one smooth arc (left to right, ports would send it in a deep loop under the frames).
+                if lk.identity and lk.src in main and self.rankdir == "TB":
+                    a["tailport"] = "e"
+                if lk.dst in main and fig.boxes[lk.dst].shape == "circle" and self.rankdir == "TB":
+                    a["headport"] = "e"
+            self.lines.append(f"  {self.q(lk.src)} -> {self.q(lk.dst)} [{attrs(a)}]")
