@@ -18,7 +18,7 @@ HELP = """examples:
   archspec render resnet50 -o - | dot -Tsvg > r.svg          DOT on stdout
   archspec render resnet50 --style paper -o b.png            a block as the papers draw it (stage1.1)
   archspec render resnet50 --style paper --block stage2      stage2's blocks, identical ones folded (×3)
-  archspec render efficientnet_v2_s --style paper --block stage1.0,stage4.1   two blocks side by side
+  archspec render resnet50 --style paper --block stem,head   two figures side by side
 
 The format follows the extension of -o (.svg .png .pdf .dot). svg, png and pdf need Graphviz's
 `dot` (apt-get install graphviz); without it the DOT file is written beside and the exit code is 1.
