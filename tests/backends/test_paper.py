@@ -171,6 +171,19 @@ def test_dense_block_draws_one_layer_framed() -> None:
     assert sum(fig.label(n) == "Concat" for n in fig.nodes) == 1
 
 
+def test_a_block_inside_a_block_is_drawn_as_itself() -> None:
+    """A dense block's fourth layer is that layer (its own input width), not the first one framed '×6';
+    an SE block on its own shows the gate's ops rather than one 'SE' box."""
+    g = graph("densenet121")
+    path = "stage1.0.dense1.3.dense_layer1"
+    (first,) = [n for n in g.nodes if n.name.startswith(path + ".")][:1]
+    fig = figure("densenet121", block=path)
+    assert fig.frames == [] and fig.label("input") == f"{g.nodes[first.inputs[0]].out[0]}-d" == "160-d"
+    se = figure("efficientnet_b0", block="stage2.0.se1")
+    assert "SE" not in [se.label(n) for n in se.nodes]
+    assert se.main_path()[1:] == ["global avg pooling", "1×1, 4", "1×1, 96", "×", "96-d"]
+
+
 def test_several_blocks_side_by_side() -> None:
     """Each distinct kind of block of EfficientNetV2, side by side, each with its own input and output."""
     g = graph("efficientnet_v2_s")

@@ -140,7 +140,7 @@ def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", 
 
 def figure(tree: Tree, scope: Scope, rankdir: str) -> tuple[draw.Panel, str | None, list[str]]:
     """One scope's figure: the panel, the activation after every conv (None: not one), what was left out."""
-    b = Builder(tree)
+    b = Builder(tree, scope)
     fill(b, tree, scope)
     fig = b.build()
     tidy.forks(fig)

@@ -64,9 +64,13 @@ class Figure:
 class Builder:
     """Collects the layer-graph nodes a figure draws, then turns them into boxes and links."""
 
-    def __init__(self, tree: Tree) -> None:
+    def __init__(self, tree: Tree, root: Scope) -> None:
         self.tree = tree
         self.g = tree.g
+        # Only scopes inside what is drawn fold (a dense layer drawn on its own is not the dense block's
+        # first layer; an SE block drawn on its own shows its gate's ops).
+        self.depth = tree.depth[root.id] + 1
+        self.size = len(tree.nodes_in[root.id])
         self.keep: dict[int, Node] = {}
         self.alias: dict[int, int] = {}  # a folded run's last output -> the drawn block's output
         self.fold_of: dict[int, str] = {}
@@ -111,7 +115,7 @@ class Builder:
 
     def _repeated(self, n: Node) -> Scope | None:
         """The outermost dense or ``repeat`` scope holding ``n`` below what is being drawn, if any."""
-        for sid in self.tree.chain[n.id]:
+        for sid in self.tree.chain[n.id][self.depth:]:
             s = self.g.scopes[sid]
             if s.kind in ("dense", "repeat") and s.name + ".fold" not in self.fig.folds:
                 return s
@@ -121,8 +125,10 @@ class Builder:
 
     def _gate(self, n: Node) -> tuple[str, str] | None:
         """A node inside a channel gate (SE) or a select's attention: the box it folds into, and its text."""
-        for sid in self.tree.chain[n.id]:
+        for sid in self.tree.chain[n.id][self.depth:]:
             s = self.g.scopes[sid]
+            if len(self.tree.nodes_in[sid]) == self.size:  # the gate is all there is: its ops are the figure
+                continue
             if s.kind == "scale":
                 pooled = self.tree.nodes_in[sid][0].kind == "pool"
                 return s.name + ".gate", "SE" if pooled else "channel scale"
