@@ -153,9 +153,9 @@ class Builder:
             return bid
         role = words.role(n)
         if role in ("box", "circle"):
-            if n.op == "concat" and self._feeds_only_joins(n):
+            if n.op in words.MERGED and self._feeds_only(n):
                 return None
-            self._box(n.name, words.box_text(n), n, shape=role, join=n.defn.joins, conv=n.op == "conv")
+            self._box(n.name, words.box_text(n), n, shape=role, join=n.defn.joins, conv=n.kind == "conv")
             return n.name
         if role == "split":
             # The slices of one tensor across a combinator's branches: one split, as ShuffleNet draws it.
@@ -165,8 +165,9 @@ class Builder:
             bid = f"{self.g.nodes[n.inputs[0]].name if n.inputs[0] >= 0 else INPUT}.split@{s.name}"
             self._box(bid, "channel split", n)
             return bid
-        if n.op == "norm" and words.note(n) is None and "BN" not in self.fig.omitted:
-            self.fig.omitted.append("BN")
+        gone = words.OMITTED.get(n.op) if words.note(n) is None else None
+        if gone and gone not in self.fig.omitted:  # for the caption: 'BN omitted'
+            self.fig.omitted.append(gone)
         return None
 
     def _box(self, bid: str, text: str, n: Node, **kw: object) -> None:
@@ -174,10 +175,10 @@ class Builder:
         if bid not in self.fig.boxes:
             self.fig.boxes[bid] = Box(bid, text, fold=self.fold_of.get(n.id), **kw)  # type: ignore[arg-type]
 
-    def _feeds_only_joins(self, n: Node) -> bool:
-        """A concatenation whose output only goes into another concatenation: drawn as one."""
+    def _feeds_only(self, n: Node) -> bool:
+        """A join whose output only goes into joins of its own op (a concatenation into a concatenation)."""
         users = [m for m in self.keep.values() if n.id in m.inputs]
-        return bool(users) and all(m.op == "concat" for m in users)
+        return bool(users) and all(m.op == n.op for m in users)
 
     # ---- arrows ---------------------------------------------------------------------------------
 
@@ -206,8 +207,8 @@ class Builder:
         if self.elem[j] is not None:
             return [(self.elem[j], [])]  # type: ignore[list-item]
         n = self.keep[j]
-        word = words.note(n) if n.op in words.NOTES else None
-        if word is not None and n.op == "act":
+        word = words.note(n)
+        if word is not None and n.kind == "act":
             self.fig.acts.add(word)
         out = []
         for i in n.inputs:

@@ -62,8 +62,7 @@ def _fixed(text: str) -> Text:
 
 # How an op is drawn: "box" or "circle" (its text from ``BOX_TEXT``), "split" (slices of one tensor,
 # drawn as one 'channel split' box), "note" (left out, its word written beside the edge), "omit"
-# (left out silently), "join" (left out when it only feeds another join: Inception v3 draws the
-# 1×3 and 3×1 outputs straight into the filter concatenation).
+# (left out silently).
 ROLE: dict[str, str] = {
     "conv": "box", "linear": "box", "maxpool": "box", "avgpool": "box", "mean": "box", "shuffle": "box",
     "upsample": "box", "softmax": "box", "concat": "box",
@@ -84,9 +83,16 @@ ACT_NAMES = {"hardswish": "h-swish", "hardsigmoid": "h-sigmoid", "leaky_relu": "
 NORM_NAMES = {"ln": "LN", "gn": "GN"}
 
 
+# Ops left out without a word whose absence the caption states ('BN omitted').
+OMITTED = {"norm": "BN"}
+# Joins drawn as one with the join of the same op they feed (Inception v3's nested concatenations).
+MERGED = {"concat"}
+
+
 def note(n: Node) -> str | None:
     """The word written beside an edge for an op left out of the figure ('relu', 'LN'); None: nothing."""
-    return NOTES[n.op](n)
+    word = NOTES.get(n.op)
+    return word(n) if word is not None else None
 
 
 NOTES: dict[str, Callable[[Node], str | None]] = {
