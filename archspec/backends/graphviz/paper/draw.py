@@ -124,7 +124,9 @@ def dot(panels: list[Panel], theme: Theme, rankdir: str, name: str, title: list[
     lines = [f"digraph {quote(name)} {{", f"  graph [{attrs(g)}]", f"  node [{attrs(n)}]", f"  edge [{attrs(e)}]"]
     if len(panels) == 1:
         lines += Writer(panels[0], t, rankdir, "").lines
-    for k, p in enumerate(panels if len(panels) > 1 else []):
+    # Graphviz draws LR by turning TB, which would stack the panels bottom up: write them in reverse.
+    order = list(enumerate(panels))[::-1 if rankdir == "LR" else 1]
+    for k, p in order if len(panels) > 1 else []:
         # Ids take the panel's path, so two panels' inputs, outputs and forks stay apart.
         key = p.key or str(k)
         c = {"id": key, "class": "panel", "label": caption(t, p.heading[:1], p.heading[1:]), "labelloc": "t",
@@ -162,7 +164,9 @@ class Writer:
 
     def write(self, fold: str | None, depth: int) -> None:
         fig, t, pad = self.fig, self.t, "  " * depth
-        for bid in self.boxes.get(fold, []):
+        # Left to right, Graphviz turns TB's left-to-right order into bottom-to-top: reversed, the first
+        # branch is on top.
+        for bid in self.boxes.get(fold, [])[::-1 if self.rankdir == "LR" else 1]:
             b = fig.boxes[bid]
             a: dict[str, str | int | float | None] = {"id": self.prefix + bid, "class": b.shape,
                                                       "label": self.texts.get(bid, b.text)}
