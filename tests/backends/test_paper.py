@@ -198,6 +198,15 @@ def test_several_blocks_side_by_side() -> None:
     assert len(fig.nodes) == len({n["id"] for n in fig.nodes.values()})
 
 
+def test_left_to_right_and_dark() -> None:
+    """Left to right the identity's word is a node on its lane (inside any '×k' frame); dark keeps the look."""
+    lr = figure("resnet50", rankdir="LR")
+    (lane,) = [n for n, a in lr.nodes.items() if a.get("class") == "lane"]
+    assert lr.label(lane) == "identity" and [lr.label(e[1]) for e in lr.outs(lane)] == ["+"]
+    dark = gv.to_dot(archspec.load("resnet50"), style="paper", theme="dark")
+    assert gv.THEMES["dark"].background in dark and dark.count("->") == figure("resnet50").text.count("->")
+
+
 def test_bad_paths_and_options() -> None:
     net = archspec.load("resnet50")
     with pytest.raises(ValueError, match=r"no block or stage `stage9`.*stages: stem, stage1"):

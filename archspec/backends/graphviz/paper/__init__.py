@@ -70,6 +70,7 @@ def find(tree: Tree, path: str) -> Scope:
 
 
 def stage_of(tree: Tree, s: Scope) -> Scope:
+    """The section (stem, stageN, head) holding scope ``s``."""
     while s.kind != "stage" and s.parent is not None:
         s = tree.scope(s.parent)
     return s
@@ -108,9 +109,10 @@ def build(net: Target, theme: Theme, rankdir: str = "TB", level: str = "block", 
     if level not in ("block", "stage"):
         raise ValueError("a paper-style figure draws a block or a stage: choose level block or stage")
     tree = Tree(net.graph)
-    scopes = [find(tree, p.strip()) for p in block.split(",")] if block is not None else [default(tree)]
+    paths = dict.fromkeys(p.strip() for p in block.split(",")) if block is not None else {}
+    scopes = [find(tree, p) for p in paths] if block is not None else [default(tree)]
     if level == "stage":
-        scopes = [stage_of(tree, s) if s.kind != "network" else s for s in scopes]
+        scopes = list({s.id: s for s in (stage_of(tree, s) for s in scopes)}.values())
     panels, omitted, acts = [], [], []
     for scope in scopes:
         panel, act, gone = figure(tree, scope, rankdir)
