@@ -17,10 +17,10 @@ def forks(fig: Figure) -> None:
             continue
         common = [w for w in outs[0].notes if all(w in lk.notes for lk in outs)]
         fid = f"{bid}.fork"
-        box = fig.boxes[bid]
-        # The fork sits in the frame of the source, or of the first box it feeds if the source has none.
-        fold = box.fold if box.fold is not None else fig.boxes[outs[0].dst].fold
-        fig.boxes[fid] = Box(fid, "", "fork", fold=fold)
+        # The fork sits in the frame of what it feeds (a folded block's shortcut starts inside its '×k'),
+        # or outside any where the two parts go to different frames.
+        folds = {fig.boxes[lk.dst].fold for lk in outs}
+        fig.boxes[fid] = Box(fid, "", "fork", fold=folds.pop() if len(folds) == 1 else None)
         for lk in outs:
             lk.src = fid
             lk.notes = [w for w in lk.notes if w not in common]
