@@ -10,9 +10,10 @@ from archspec.backends.graphviz.labels import Html, esc
 from archspec.backends.graphviz.paper.figure import INPUT, OUTPUT, Figure
 from archspec.backends.graphviz.theme import Theme
 
-# Per box shape: its DOT attributes beyond the defaults (a plain box).
-# For estimating widths: DejaVu Sans at 11 points is about 0.09 inch a character.
+# For estimating widths: DejaVu Sans at 11 points is about 0.09 inch a character; a box's side
+# margin, the gap between boxes and a box's height, in inches.
 CHAR_IN, MARGIN_IN, NODESEP_IN, BOX_IN = 0.09, 0.16, 0.3, 0.3
+# Per box shape: its DOT attributes beyond the defaults (a plain box).
 SHAPES: dict[str, dict[str, str | int | float | None]] = {
     "box": {},
     "circle": {"shape": "circle", "fixedsize": "true", "width": 0.26, "fontsize": 13, "margin": 0},
