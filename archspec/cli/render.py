@@ -18,6 +18,9 @@ HELP = """examples:
   archspec render efficientnet_b0 -o b0.png --level stage    one node per stage, as a paper's table
   archspec render resnet50 -o r50.png --dpi 300              a png for print (default 192 dpi)
   archspec render resnet50 -o - | dot -Tsvg > r.svg          DOT on stdout
+  archspec render resnet50 --style paper -o b.png            a block as the papers draw it (stage1.1)
+  archspec render resnet50 --style paper --block stage2      stage2's blocks, identical ones folded (×3)
+  archspec render resnet50 --style paper --block stem,head   two figures side by side
 
 The format follows the extension of -o (.svg .png .pdf .dot). svg, png and pdf need Graphviz's
 `dot` (apt-get install graphviz); without it the DOT file is written beside and the exit code is 1.
@@ -41,7 +44,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--style", choices=gv.STYLES, default="diagram",
                    help="diagram (default), or paper: one block or stage drawn as the papers draw it")
     p.add_argument("--block", metavar="PATH", default=None,
-                   help="with --style paper: the block (stage2.1) or stage (stage2) to draw")
+                   help="with --style paper: the block (stage2.1) or stage (stage2) to draw; several "
+                        "(comma-separated) side by side")
     p.add_argument("--theme", choices=tuple(gv.THEMES), default="light", help="colours (default light)")
     p.add_argument("--dpi", type=int, default=None, metavar="N",
                    help=f"png resolution (default {gv.DEFAULT_DPI}: sharp on a retina screen; 300 for print)")
@@ -58,16 +62,24 @@ def run(args: argparse.Namespace) -> int:
         why = "is for png output" if fmt != "png" else "must be between 24 and 1200"
         err.print(f"archspec: --dpi {why}", markup=False)
         return EXIT_BAD_INPUT
+    if args.block is not None and args.style != "paper":
+        err.print("archspec: --block picks what a paper-style figure draws; add --style paper", markup=False)
+        return EXIT_BAD_INPUT
     net = load_network(args)
-    source = gv.to_dot(net, args.level, args.rankdir, args.theme, layout=args.layout, fold=not args.unfold,
-                       style=args.style, block=args.block)
+    try:
+        source = gv.to_dot(net, args.level, args.rankdir, args.theme, layout=args.layout, fold=not args.unfold,
+                           style=args.style, block=args.block)
+    except ValueError as exc:  # a --block the network lacks, a level a paper figure does not draw
+        err.print(f"archspec: {exc}", markup=False)
+        return EXIT_BAD_INPUT
     if target == "-":
         sys.stdout.write(source)
         return EXIT_OK
+    what = "paper-style figure" if args.style == "paper" else f"{args.level} level"
     path = Path(target or f"{net.name}{'_' + net.variant if net.variant else ''}.svg")
     if fmt == "dot":
         write_atomic(path, source)
-        out.print(f"wrote {path} ({args.level} level)", markup=False)
+        out.print(f"wrote {path} ({what})", markup=False)
         return EXIT_OK
     if not gv.have_dot():
         fallback = path.with_suffix(".dot")
@@ -80,5 +92,5 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"archspec: {exc}", markup=False)
         return EXIT_FAILED
     write_atomic(path, data)
-    out.print(f"wrote {path} ({args.level} level, {len(data):,} bytes)", markup=False)
+    out.print(f"wrote {path} ({what}, {len(data):,} bytes)", markup=False)
     return EXIT_OK
