@@ -277,6 +277,7 @@ async def _export(page: Any) -> None:
 
 # A spec near the explorer's budget: ResNet-18 with 4,000 blocks in its first stage (~28,000 layers).
 HOSTILE_REPEATS = 4000
+SERVER_P95_BUDGET_S = 1.0  # the issue's budget: a script run on the server, p95, at 10 users
 
 
 async def hostile(browser: Any, url: str, done: asyncio.Event, count: list[int]) -> None:
@@ -324,9 +325,11 @@ async def run_level(url: str, users: int, rounds: int, hostiles: int = 0) -> tup
 BEGIN, END = "<!-- explorer-load: written by python -m bench.load -->", "<!-- /explorer-load -->"
 
 
-def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None, base: dict[str, Any] | None = None) -> str:
+def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None, base: dict[str, Any] | None = None,
+             hostile: dict[str, Any] | None = None) -> str:
     """The section of docs/benchmarks.md: one row per number of users (and per level of ``compare``,
-    a run with the other diagram layout, set against ``base``: a run of this layout taken just before it)."""
+    a run with the other diagram layout, set against ``base``: a run of this layout taken just before it;
+    and per level of ``hostile``, a run with users pasting a huge spec meanwhile)."""
     from bench.page import table
 
     def pair(row: dict[str, Any], step: str) -> str:
@@ -337,6 +340,7 @@ def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None, base: 
     runs = [(r, str(r["users"])) for r in data["levels"]]
     runs += [(r, f"{r['users']}, {base['layout']} layout, paired") for r in (base or {}).get("levels", []) if compare]
     runs += [(r, f"{r['users']}, {compare['layout']} layout, paired") for r in (compare or {}).get("levels", [])]
+    runs += [(r, f"{r['users']} + {r['hostile']} hostile") for r in (hostile or {}).get("levels", [])]
     for r, label in runs:
         rows.append((label, f"{r['scripts']} ({r['failed']} failed)", f"{r['server_p50_s']:.3f} / {r['server_p95_s']:.3f}",
                      f"{r['server_cpu']:.2f}", pair(r, "open"), pair(r, "typo→error"), pair(r, "fix→diagram"),
@@ -379,10 +383,35 @@ def markdown(data: dict[str, Any], compare: dict[str, Any] | None = None, base: 
                         "Diagrams laid out once on the server (Graphviz's `dot`, the SVG cached and shared) against "
                         "laid out by every browser (`ARCHSPEC_EXPLORER_LAYOUT=browser`, the old way): " + "; ".join(notes)
                         + "."]
+    if hostile:
+        lines[-2:-2] = ["", hostile_note(data, hostile)]
     errors = [e for r in data["levels"] for e in r["errors"]]
     if errors:
         lines[-2:-2] = ["", "Failed scripts (first five per level): " + "; ".join(errors) + "."]
     return "\n".join(lines) + "\n"
+
+
+def hostile_note(data: dict[str, Any], hostile: dict[str, Any]) -> str:
+    """What users pasting a huge spec over and over did to the others: the "+ hostile" rows against the
+    rows of the main run with as many users."""
+    quiet = {r["users"]: r for r in data["levels"]}
+    parts = []
+    for r in hostile["levels"]:
+        q = quiet.get(r["users"])
+        against = (f" against {q['server_p95_s']:.2f} s without them; fix → diagram p95 "
+                   f"{r['steps'].get('fix→diagram', {}).get('p95', float('nan')):.2f} s against "
+                   f"{q['steps'].get('fix→diagram', {}).get('p95', float('nan')):.2f} s") if q else ""
+        budget = "within" if r["server_p95_s"] < SERVER_P95_BUDGET_S else "over"
+        parts.append(f"with {r['users']} users, {r['hostile']} more pasted a {HOSTILE_REPEATS:,}-block spec "
+                     f"{r['hostile_pastes']} times: the others' script runs took {r['server_p95_s']:.2f} s at p95"
+                     f"{against} ({budget} the {SERVER_P95_BUDGET_S:g} s budget), {r['failed']} of their "
+                     f"{r['scripts']} scripts failed")
+    cmd = " ".join(f"--{k} {v}" for k, v in (("users", " ".join(str(r["users"]) for r in hostile["levels"])),
+                                             ("rounds", hostile["rounds"]),
+                                             ("hostile", hostile["levels"][0]["hostile"] if hostile["levels"] else 0)))
+    return (f"Hostile users (`python -m bench.load {cmd}`, {hostile['minutes']:.1f} min, load average before "
+            f"{hostile['load_before']}): " + "; ".join(parts) + ". A huge spec is refused or analysed within its "
+            "session's budgets, and its runs are left out of the server columns of the \"+ hostile\" rows.")
 
 
 def write_section(page: Path, section: str) -> None:
@@ -419,12 +448,14 @@ def main() -> None:
     ap.add_argument("--page", type=Path, help="also write the section into this page (docs/benchmarks.md)")
     ap.add_argument("--compare", type=Path, help="a run with the other layout (its --out JSON), shown beside this one")
     ap.add_argument("--compare-base", type=Path, help="a run of this layout taken just before --compare's")
+    ap.add_argument("--hostile-run", type=Path, help="a run with --hostile (its --out JSON), shown beside this one")
     ap.add_argument("--render-only", action="store_true", help="write --page from the --out JSON, without running")
     args = ap.parse_args()
     compare = json.loads(args.compare.read_text()) if args.compare else None
     base = json.loads(args.compare_base.read_text()) if args.compare_base else None
+    spoiled = json.loads(args.hostile_run.read_text()) if args.hostile_run else None
     if args.render_only:
-        write_section(args.page, markdown(json.loads(args.out.read_text()), compare, base))
+        write_section(args.page, markdown(json.loads(args.out.read_text()), compare, base, spoiled))
         print(f"wrote the section into {args.page}")
         return
     load_before, t_start = " ".join(f"{x:.2f}" for x in os.getloadavg()), time.perf_counter()
@@ -461,7 +492,7 @@ def main() -> None:
     args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False))
     print(f"wrote {args.out}")
     if args.page:
-        write_section(args.page, markdown(data, compare, base))
+        write_section(args.page, markdown(data, compare, base, spoiled))
         print(f"wrote the section into {args.page}")
 
 

@@ -60,6 +60,25 @@ def test_the_explorer_load_section_is_written_and_replaced(tmp_path: Path) -> No
     assert text.count(BEGIN) == 1 and "| 7 | 10 (1 failed)" in text and text.startswith("# Benchmarks\n\nother sections\n")
 
 
+def test_the_hostile_run_is_set_beside_the_quiet_one() -> None:
+    from bench.load import HOSTILE_REPEATS, markdown
+
+    def level(users: int, p95: float, hostile: int = 0, pastes: int = 0) -> dict:
+        return {"users": users, "hostile": hostile, "hostile_pastes": pastes, "scripts": users, "failed": 0, "errors": [],
+                "wall_s": 30.0, "server_p50_s": 0.1, "server_p95_s": p95, "server_cpu": 0.2, "client_cpu": 0.9,
+                "rss_start_mb": 200, "rss_end_mb": 210, "steps": {"fix→diagram": {"p50": 0.5, "p95": 0.9 + p95}}}
+
+    run = {"rounds": 1, "layout": "server", "minutes": 3.0, "load_before": "0.1", "load_after": "1.0", "rss_mb": [(0.0, 200)]}
+    quiet = {**run, "levels": [level(1, 0.1), level(10, 0.3)]}
+    spoiled = {**run, "levels": [level(10, 1.5, hostile=2, pastes=17)]}
+    text = markdown(quiet, hostile=spoiled)
+    assert "| 10 + 2 hostile | 10 (0 failed) | 0.100 / 1.500 |" in text
+    assert (f"with 10 users, 2 more pasted a {HOSTILE_REPEATS:,}-block spec 17 times: the others' script runs took "
+            "1.50 s at p95 against 0.30 s without them; fix → diagram p95 2.40 s against 1.20 s (over the 1 s budget)") in text
+    assert "--users 10 --rounds 1 --hostile 2" in text
+    assert "hostile" not in markdown(quiet)
+
+
 def test_reparam_section_reports_a_ratio() -> None:
     """The RepVGG fusing section runs (one round) and reports the ratio, the conv count and the logits' difference."""
     from bench.reparam import reparam
