@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from archspec.backends.export import exported_bytes, torchscript, torchscript_bytes
-from tests.backends.conftest import randomize_norms, small, zoo_names
+from tests.backends.conftest import randomize_norms, small
+from tests.conftest import EXPORT_COVER
 
 
 def _module(name: str) -> tuple[object, torch.nn.Module]:
@@ -46,9 +47,10 @@ def test_network_methods() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", zoo_names())
+@pytest.mark.parametrize("name", EXPORT_COVER)
 def test_zoo_torchscript_matches(name: str) -> None:
-    """(The whole zoo through torch.export is checked in test_onnx, which exports through it.)"""
+    """Every op configuration of the zoo (EXPORT_COVER); torch.export's programs are checked in test_onnx,
+    which exports through it."""
     net, m = _module(name)
     x = torch.randn(1, *net.input)
     with torch.no_grad():
