@@ -237,11 +237,12 @@ class Network(Analysed):
 
         return diff(self, other)
 
-    def to_dot(self, level: str = "block", rankdir: str = "TB", theme: str = "light") -> str:
-        """The diagram as Graphviz DOT text: ``level`` stage, block or layer (``archspec.backends.graphviz``)."""
+    def to_dot(self, level: str = "block", rankdir: str = "TB", theme: str = "light", **options: Any) -> str:
+        """The diagram as Graphviz DOT text: ``level`` stage, block or layer; ``options`` (layout, fold,
+        style, block) as ``archspec.backends.graphviz.to_dot``'s."""
         from archspec.backends.graphviz import to_dot
 
-        return to_dot(self.target, level, rankdir, theme)
+        return to_dot(self.target, level, rankdir, theme, **options)
 
     def _repr_svg_(self) -> str | None:
         """The block-level diagram, for Jupyter; None without Graphviz, so the text repr shows instead."""

@@ -11,7 +11,9 @@ its stride and projection shortcut) is drawn in full, as a cluster of units:
   for an identity a small plaintext mark the dashed edge runs through;
 - a dense block or a ``repeat`` as one node.
 
-Stages are laid side by side (columns for TB, rows for LR), so deep networks fit on a page.
+The ``column`` layout draws the stages one after another in one column (one row for LR), read
+top to bottom without decoding; ``compact`` wraps them into columns laid side by side to fit a
+page, each break drawn as a numbered continuation: the same mark ends one column and starts the next.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from archspec.backends.graphviz.columns import GAP_PT, along_across, plan, title_size, unit_size
+from archspec.backends.graphviz.columns import continuation, stage_columns
 from archspec.backends.graphviz.dot import INPUT, LEGEND, OUTPUT, Dot
 from archspec.backends.graphviz.hierarchy import Item, Row, Tree, edge_shape, iteration_rows, scale_text, summary
 from archspec.backends.graphviz.labels import Html, attachable, caption, cost, esc, op_text, shape, table
@@ -60,8 +62,9 @@ _SUMMED = ("select",)
 
 
 class BlockView:
-    def __init__(self, net: Target, theme: Theme, rankdir: str) -> None:
+    def __init__(self, net: Target, theme: Theme, rankdir: str, layout: str = "column") -> None:
         self.net = net
+        self.layout = layout
         self.tree = Tree(net.graph)
         self.d = Dot(net, "block", theme, rankdir)
         self.units: list[Unit] = []
@@ -257,48 +260,14 @@ class BlockView:
         tot = self.block_totals.get(s.name)
         return s.name, caption(t, f"{s.name} · {s.label}", [cost(tot.params, tot.macs)] if tot else []), "block"
 
-    def columns(self) -> dict[int, int]:
-        """Which column (row, for LR) each stage goes in, from the estimated size of its units."""
-        sizes: dict[int, list[float]] = {}  # stage id -> [along the flow, across it]
-        prev_lane: int | None = None
-        group = [0.0, 0.0]  # the current row of side-by-side branches
-        titled: set[int] = set()
-        lr = self.d.rankdir == "LR"
-        for u in self.units:
-            lines = u.lines()
-            a, c = along_across(unit_size(len(lines), max(map(len, lines), default=8)), self.d.rankdir)
-            sid = u.clusters[0]
-            if sid not in sizes:
-                sizes[sid] = [0.0, 0.0, 0.0]  # along, across, the titles beside the first row
-            st = sizes[sid]
-            for k, cid in enumerate(u.clusters):
-                if cid not in titled:  # a cluster's title stands beside its first row (above it, for LR)
-                    titled.add(cid)
-                    w, h = title_size(self.cluster(cid)[1], stage=k == 0)
-                    if lr:
-                        st[0] += GAP_PT / 2
-                        st[2] = max(st[2], w)
-                    else:
-                        st[2] += w + GAP_PT / 2
-            if u.side:  # beside the block's body
-                st[1] = max(st[1], group[1] + c)
-                continue
-            if u.lane is not None and u.lane == prev_lane:
-                st[0] += max(0.0, a - group[0])
-                group = [max(group[0], a), group[1] + c]
-            else:
-                st[0] += a + GAP_PT
-                group = [a, c]
-            st[1] = max(st[1], group[1])
-            prev_lane = u.lane
-        cols = plan([(a + (t if lr else 0), c + (0 if lr else t)) for a, c, t in sizes.values()])
-        return dict(zip(sizes, cols, strict=True))
-
     def draw(self) -> str:
         for u in self.units:
             if u.params or u.macs:
                 u.notes.append(cost(u.params, u.macs, brief=True))
-        col = self.columns()
+        if self.layout == "compact":
+            col = stage_columns(self.units, lambda cid: self.cluster(cid)[1], self.d.rankdir)
+        else:
+            col = {u.clusters[0]: 0 for u in self.units}
         self.col_of = {u.id: col[u.clusters[0]] for u in self.units}
         # Where data enters each column after the first, and the stage it comes from.
         self.ports: dict[int, tuple[str, str]] = {}
@@ -320,10 +289,9 @@ class BlockView:
                 d.endpoints(group=main)
             for u in (u for u in self.units if self.col_of[u.id] == c):
                 if c in self.ports and f"{self.ports[c][0]}.in" not in d.declared:
-                    # A later column starts at a connector naming where its input comes from.
+                    # A later column starts at the mark its predecessor ends with.
                     d.within([self.cluster(u.clusters[0])])
-                    d.node(f"{self.ports[c][0]}.in", Html(f"<i>from {esc(self.ports[c][1])}</i>"), "connector in",
-                           shape="plaintext", style="", group=main)
+                    self.connector(f"{self.ports[c][0]}.in", c, f"from {self.ports[c][1]}", "in", main)
                 d.within([self.cluster(sid) for sid in u.clusters])
                 if u.side == "identity":
                     d.node(u.id, Html(f'<i>{esc("identity")}</i>'), "shortcut identity", side=True, shape="plaintext",
@@ -340,6 +308,12 @@ class BlockView:
                 if u.beside:
                     d.row(u.beside, u.id)
         d.within([])
+
+    def connector(self, id: str, n: int, text: str, end: str, group: str) -> None:
+        """One end of the n-th continuation (compact layout): both ends carry the same mark."""
+        t = self.d.theme
+        self.d.node(id, continuation(n, text), f"connector {end}", shape="box", style="rounded", color=t.text,
+                    penwidth=1.6, group=group)
 
     def edges(self) -> None:
         """One edge per tensor between drawn nodes, in data-flow order."""
@@ -376,8 +350,7 @@ class BlockView:
                     out = f"{frm}.out"
                     if (sid, out) not in seen:
                         seen.add((sid, out))
-                        d.node(out, Html(f"<i>to {esc(into)}</i>"), "connector out", shape="plaintext", style="",
-                               group=f"column{self.col_of.get(sid, 0)}")
+                        self.connector(out, c, f"continues → {into}", "out", f"column{self.col_of.get(sid, 0)}")
                         d.edge(sid, out, "data", shape(self._out(i)))
                     sid = f"{into}.in"
                 if lane:  # into the lane, then out of it into the add
@@ -399,9 +372,9 @@ class BlockView:
         d.edge(OUTPUT, LEGEND, "layout", style="invis")  # the legend goes under the last column
 
 
-def build(net: Target, theme: Theme, rankdir: str = "TB") -> str:
-    """The block-level diagram as DOT text."""
-    view = BlockView(net, theme, rankdir)
+def build(net: Target, theme: Theme, rankdir: str = "TB", layout: str = "column") -> str:
+    """The block-level diagram as DOT text; ``layout`` column or compact (stages wrapped into columns)."""
+    view = BlockView(net, theme, rankdir, layout)
     for st in view.tree.stages():
         view.close()
         view.stage(st)

@@ -1,4 +1,5 @@
-"""Fitting a diagram to a page: consecutive stages go into columns (rows for LR), laid side by side.
+"""Fitting a block diagram to a page (the compact layout): consecutive stages go into columns (rows
+for LR), laid side by side, each break a numbered continuation.
 
 Graphviz lays a network out as one long chain; a deep network then becomes a scroll. Here the
 stages are split into contiguous groups whose sizes are estimated from the labels, choosing the
@@ -8,8 +9,14 @@ number of groups that brings the drawing closest to a page's proportions.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from math import log
+from typing import TYPE_CHECKING
+
+from archspec.backends.graphviz.labels import Html, esc
+
+if TYPE_CHECKING:
+    from archspec.backends.graphviz.block import Unit
 
 PAGE = 1.3  # length along the data flow over the width across it (portrait for TB, landscape for LR)
 LINE_PT, CHAR_PT, GAP_PT = 13.0, 6.0, 40.0  # a label line, a character, and the gap between ranks
@@ -79,3 +86,50 @@ def plan(stages: Sequence[tuple[float, float]], page: float = PAGE) -> list[int]
             best = (score, groups)
     assert best is not None
     return best[1]
+
+
+def stage_columns(units: Sequence[Unit], title: Callable[[int], str], rankdir: str) -> dict[int, int]:
+    """Which column (row, for LR) each stage goes in, from the estimated size of its units;
+    ``title(cluster id)`` is a cluster's title label."""
+    sizes: dict[int, list[float]] = {}  # stage id -> [along the flow, across it, the titles beside the first row]
+    prev_lane: int | None = None
+    group = [0.0, 0.0]  # the current row of side-by-side branches
+    titled: set[int] = set()
+    lr = rankdir == "LR"
+    for u in units:
+        lines = u.lines()
+        a, c = along_across(unit_size(len(lines), max(map(len, lines), default=8)), rankdir)
+        st = sizes.setdefault(u.clusters[0], [0.0, 0.0, 0.0])
+        for k, cid in enumerate(u.clusters):
+            if cid not in titled:  # a cluster's title stands beside its first row (above it, for LR)
+                titled.add(cid)
+                w, _ = title_size(title(cid), stage=k == 0)
+                if lr:
+                    st[0] += GAP_PT / 2
+                    st[2] = max(st[2], w)
+                else:
+                    st[2] += w + GAP_PT / 2
+        if u.side:  # beside the block's body
+            st[1] = max(st[1], group[1] + c)
+            continue
+        if u.lane is not None and u.lane == prev_lane:
+            st[0] += max(0.0, a - group[0])
+            group = [max(group[0], a), group[1] + c]
+        else:
+            st[0] += a + GAP_PT
+            group = [a, c]
+        st[1] = max(st[1], group[1])
+        prev_lane = u.lane
+    cols = plan([(a + (t if lr else 0), c + (0 if lr else t)) for a, c, t in sizes.values()])
+    return dict(zip(sizes, cols, strict=True))
+
+
+def mark(n: int) -> str:
+    """The mark of the n-th continuation (from 1): a filled circled digit, as flowcharts' off-page
+    connectors have (DejaVu Sans draws ❶ to ❿)."""
+    return chr(0x2775 + n) if 1 <= n <= 10 else f"({n})"
+
+
+def continuation(n: int, text: str) -> Html:
+    """A continuation's label: its mark, large, then where the flow goes or comes from."""
+    return Html(f'<font point-size="14">{mark(n)}</font> <b>{esc(text)}</b>')

@@ -102,6 +102,9 @@ class Dot:
         size = 12 if cls == "stage" else 10
         a: dict[str, str | int | float | None] = {"id": id, "class": cls, "label": "", "style": "rounded,filled",
                                                   "fillcolor": t.cluster_fill, "color": t.cluster_line}
+        if "folded" in cls.split():  # one block standing for a run: the border in the folded blocks' colour
+            a |= {"color": t.line("block"), "penwidth": 2}
+            self.seen("block")
         if self.rankdir == "LR":
             # Edges into an inner cluster run along its top (as an SE gate's skip does): its label goes below.
             a |= {"label": label, "labeljust": "l", "labelloc": "b" if self.open and cls != "dense" else "t", "fontsize": size}

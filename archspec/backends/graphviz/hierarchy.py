@@ -76,6 +76,25 @@ class Tree:
         return tuple(sig)
 
 
+    def runs(self) -> list[list[Scope]]:
+        """Runs of two or more consecutive calls of one block in a stage computing the same thing
+        (equal labels and signatures), in order: what a diagram can draw once."""
+        out: list[list[Scope]] = []
+        for st in self.stages():
+            run: list[Scope] = []
+            sig: tuple[Any, ...] = ()
+            for child, _ in [*self.items(st.id), (None, [])]:
+                block = child is not None and child.kind == "block"
+                now = self.signature(child.id) if child is not None and block else ()
+                if run and child is not None and block and child.label == run[0].label and now == sig:
+                    run.append(child)
+                    continue
+                if len(run) > 1:
+                    out.append(run)
+                run, sig = ([child], now) if child is not None and block else ([], ())
+        return out
+
+
 def edge_shape(g: Graph, src: int) -> tuple[int, ...]:
     """The shape carried out of node ``src`` (-1: the network input)."""
     return g.input if src < 0 else g.nodes[src].out
