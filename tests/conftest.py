@@ -104,17 +104,19 @@ def zoo_params(names: list[str], fast: tuple[str, ...] = FAST_ZOO) -> list:
     return [pytest.param(n, marks=[] if n in fast else [pytest.mark.slow]) for n in names]
 
 
-# The exporters (torch.export → ONNX, TorchScript) translate one op, and one generated forward per kind
-# of scope, at a time, at ~10-20 ms each: running every family costs minutes. These models between them
-# use every op configuration (`export_configurations`) the whole zoo does; tests/specs/test_zoo.py checks
-# that they still do, and names the model to add when a new spec brings something new.
-EXPORT_COVER = ("alexnet", "convnext_tiny", "densenet121", "efficientnet_b0", "googlenet", "inception_v3", "lenet5",
+# The tests of backend mechanics (ONNX and torch.export, TorchScript, fusing, a training step, the
+# generated Python, the module tree and its feature taps, every counting tool) translate one op, and one
+# generated forward per kind of scope, at a time: they run on these models, which between them use every
+# op configuration (`op_configurations`) the whole zoo does. tests/specs/test_zoo.py checks that they
+# still do, and names the model to add when a new spec brings something new. (Every family through the
+# exporters took ~4 minutes of the suite's ~13 minutes of CPU on two cores.)
+OP_COVER = ("alexnet", "convnext_tiny", "densenet121", "efficientnet_b0", "googlenet", "inception_v3", "lenet5",
                 "mobilenet_v2", "mobilenet_v3_small", "repvgg_a0", "res2net50_26w_4s", "resnest50d", "resnet18",
                 "shufflenet_v2_x0_5", "skresnet18", "vgg11")
 
 
-def export_configurations(net) -> set[tuple]:  # type: ignore[no-untyped-def]
-    """What an exporter sees of a network: each op with its attributes' kinds (strings and flags as they
+def op_configurations(net) -> set[tuple]:  # type: ignore[no-untyped-def]
+    """What a backend sees of a network: each op with its attributes' kinds (strings and flags as they
     are, numbers as 0, 1 or more), and each kind of scope (residuals by their shortcut)."""
 
     def kind(v: object) -> object:

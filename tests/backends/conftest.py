@@ -9,10 +9,10 @@ SMALL = 64  # input resolution for whole-zoo tests: enough for every zoo network
 
 
 def zoo_names() -> list[str]:
-    """The zoo's families (see ``tests.conftest.zoo_families``)."""
-    from tests.conftest import zoo_families
+    """Models that between them use every op configuration of the zoo (``tests.conftest.OP_COVER``)."""
+    from tests.conftest import OP_COVER
 
-    return zoo_families()
+    return list(OP_COVER)
 
 
 def small(name: str) -> Network:

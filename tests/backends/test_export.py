@@ -8,8 +8,7 @@ import pytest
 import torch
 
 from archspec.backends.export import exported_bytes, torchscript, torchscript_bytes
-from tests.backends.conftest import randomize_norms, small
-from tests.conftest import EXPORT_COVER
+from tests.backends.conftest import randomize_norms, small, zoo_names
 
 
 def _module(name: str) -> tuple[object, torch.nn.Module]:
@@ -47,9 +46,9 @@ def test_network_methods() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", EXPORT_COVER)
+@pytest.mark.parametrize("name", zoo_names())
 def test_zoo_torchscript_matches(name: str) -> None:
-    """Every op configuration of the zoo (EXPORT_COVER); torch.export's programs are checked in test_onnx,
+    """Every op configuration of the zoo (``zoo_names``); torch.export's programs are checked in test_onnx,
     which exports through it."""
     net, m = _module(name)
     x = torch.randn(1, *net.input)
