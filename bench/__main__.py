@@ -27,11 +27,11 @@ def plan(quick: bool, svg: Path | None) -> dict[str, Callable[[], Section]]:
     if quick:
         # Small models at small sizes: the smoke test of every section's code, not its figures.
         return {
-            "analysis": lambda: startup.analysis_vs_fvcore(1, {"resnet18": 64}),
+            "analysis": lambda: startup.analysis_vs_fvcore(1, {"resnet18": 64}, warm=False),
             "inprocess": lambda: startup.inprocess(3, ("resnet18",)),
             "starts": lambda: startup.starts(1),
             "scaling": lambda: scaling.scaling(1, (10, 100), svg),
-            "build": lambda: build.build(1, ("mobilenet_v3_small",)),
+            "build": lambda: build.build(1, ("mobilenet_v3_small",), one_thread=False),
             "runtime-cpu": lambda: runtime.cpu(2, 1, threads, ("mobilenet_v3_small",)),
             "reparam": lambda: reparam.reparam(2, threads),
             "runtime-gpu": lambda: runtime.gpu(2, {"resnet18": 32}),

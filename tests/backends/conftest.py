@@ -26,6 +26,20 @@ def small(name: str) -> Network:
     return net
 
 
+def slim(name: str) -> Network:
+    """``small(name)`` at a quarter of the width where its spec takes the knob and every op configuration
+    stays as it was (``tests.conftest.op_configurations``): for the exporters, whose time goes with the
+    number of ops and the bytes of weights they write, not with what they translate."""
+    from tests.conftest import op_configurations
+
+    net = small(name)
+    try:
+        thin = archspec.load(name, overrides={"resolution": net.input[1], "width": 0.25})
+    except archspec.SpecError:
+        return net
+    return thin if op_configurations(thin.target) == op_configurations(net.target) else net
+
+
 def randomize_norms(module) -> None:  # type: ignore[no-untyped-def]
     """Non-trivial BatchNorm statistics and affine terms, so a misplaced or folded norm shows."""
     import torch
