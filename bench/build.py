@@ -46,9 +46,10 @@ print(json.dumps({"cold": cold, "params": net.params, **out}))
 """
 
 
-def build(rounds: int, models: tuple[str, ...] = MODELS) -> Section:
+def build(rounds: int, models: tuple[str, ...] = MODELS, one_thread: bool = True) -> Section:
+    """``one_thread``: also under one thread (besides every core); the quick smoke run leaves it out."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    counts = (usable, 1) if usable > 1 else (1,)
+    counts = (usable, 1) if usable > 1 and one_thread else (usable,)
     s = Section("Compile: spec → `nn.Module`")
     s.add("In a process that has already imported torch (~1–2 s, not counted): `archspec.load(name).to_torch()` "
           "— parse, lower, analyse, build the module tree and initialise every weight — against torchvision's "

@@ -54,7 +54,8 @@ STARTS = {  # command → what it shows
 }
 
 
-def analysis_vs_fvcore(rounds: int, models: dict[str, int] = MODELS) -> Section:
+def analysis_vs_fvcore(rounds: int, models: dict[str, int] = MODELS, warm: bool = True) -> Section:
+    """``warm``: one untimed run of each side first (the page cache); the quick smoke run skips it."""
     s = Section("Analysis: `archspec analyze` against the fvcore route")
     s.add("Two whole processes, run alternately: `archspec analyze NAME` (parse, lower, analyse, print the stage "
           "table) and a script that imports torch and torchvision, builds the torchvision model and runs fvcore's "
@@ -63,8 +64,9 @@ def analysis_vs_fvcore(rounds: int, models: dict[str, int] = MODELS) -> Section:
     rows = []
     for name, size in models.items():
         ours, theirs = archspec_cmd("analyze", name), [PYTHON, "-c", FVCORE, name, str(size)]
-        run_process(ours)  # one untimed run each: page cache
-        run_process(theirs)
+        if warm:  # one untimed run each: page cache
+            run_process(ours)
+            run_process(theirs)
         rss: dict[str, list[int]] = {"a": [], "b": []}
         floor: list[float] = []  # the dependencies' imports alone, each run right after one of ours
         p = alternate(partial(_run, ours, rss["a"], floor), partial(_run, theirs, rss["b"]), rounds)

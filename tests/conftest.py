@@ -91,3 +91,47 @@ def zoo_families() -> list[str]:
             seen.add(e.spec)
             out.append(e.name)
     return out
+
+
+# The edit-test loop (`pytest -m "not slow"`) checks these models of a whole-zoo sweep; the rest of the
+# zoo is marked slow and runs in the README's test command (and CI). One of each kind of block:
+# basic and bottleneck residuals, inverted residuals with and without SE, inception, dense blocks.
+FAST_ZOO = ("resnet18", "resnet50", "mobilenet_v2", "efficientnet_b0", "googlenet", "densenet121")
+
+
+def zoo_params(names: list[str], fast: tuple[str, ...] = FAST_ZOO) -> list:
+    """``names`` as pytest params, those outside ``fast`` marked slow."""
+    return [pytest.param(n, marks=[] if n in fast else [pytest.mark.slow]) for n in names]
+
+
+# The tests of backend mechanics (ONNX and torch.export, TorchScript, fusing, a training step, the
+# generated Python, the module tree and its feature taps, every counting tool) translate one op, and one
+# generated forward per kind of scope, at a time: they run on these models, which between them use every
+# op configuration (`op_configurations`) the whole zoo does. tests/specs/test_zoo.py checks that they
+# still do, and names the model to add when a new spec brings something new. (Every family through the
+# exporters took ~4 minutes of the suite's ~13 minutes of CPU on two cores.)
+OP_COVER = ("alexnet", "convnext_tiny", "densenet121", "efficientnet_b0", "googlenet", "inception_v3", "lenet5",
+                "mobilenet_v2", "mobilenet_v3_small", "repvgg_a0", "res2net50_26w_4s", "resnet18", "resnet50d",
+                "shufflenet_v2_x0_5", "skresnet18", "vgg11")
+
+
+def op_configurations(net) -> set[tuple]:  # type: ignore[no-untyped-def]
+    """What a backend sees of a network: each op with its attributes' kinds (strings and flags as they
+    are, numbers as 0, 1 or more), and each kind of scope (residuals by their shortcut)."""
+
+    def kind(v: object) -> object:
+        if v is None or isinstance(v, (bool, str)):
+            return v
+        if isinstance(v, int):
+            return min(v, 2)
+        if isinstance(v, (tuple, list)):
+            return tuple(kind(x) for x in v)
+        return type(v).__name__
+
+    out: set[tuple] = set()
+    for n in net.graph.nodes:
+        attrs = n.attrs._asdict() if hasattr(n.attrs, "_asdict") else {}
+        out.add((n.op, tuple(sorted((k, kind(v)) for k, v in attrs.items()))))
+    for s in net.graph.scopes:
+        out.add(("scope", s.kind, str(s.info.get("shortcut", ""))))
+    return out

@@ -20,9 +20,17 @@ import archspec
 from archspec import SpecError
 from archspec.cli import main
 from tests import fuzz
+from tests.conftest import zoo_params
 
 SOURCES = fuzz.zoo_sources()
 SPECS = sorted(SOURCES)
+# The edit-test loop mutates these files; the whole zoo's are marked slow (the README's command runs them).
+FAST_SPECS = ("lenet5.arch", "resnet18.arch", "mobilenet_v2.arch", "googlenet.arch", "densenet.arch")
+# Corpus inputs that take over half a second each (thousands of branches, exponential block calls): marked
+# slow, so the edit-test loop stays short; they still run in the README's command and CI.
+HEAVY_CORPUS = {f"corpus:{k}" for k in ("sum-1000-convs", "sum-20000-identities", "exponential-blocks",
+                                        "exponential-blocks-25", "exponential-empty-blocks-25", "many-variants",
+                                        "many-blocks", "1MB-statements", "repeat-lets")}
 # Derandomized: CI sees the same inputs every run; the long run explores with fresh seeds.
 FUZZ = settings(max_examples=50, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -89,13 +97,13 @@ def test_binary_files(data: bytes) -> None:
 
 
 @pytest.mark.parametrize("mutator", sorted(fuzz.MUTATORS))
-@pytest.mark.parametrize("name", SPECS)
+@pytest.mark.parametrize("name", zoo_params(SPECS, FAST_SPECS))
 def test_every_zoo_spec_under_every_mutation(name: str, mutator: str) -> None:
     rng = random.Random(f"{name}:{mutator}")
     check(fuzz.Case(f"mutate:{mutator}", fuzz.MUTATORS[mutator](rng, SOURCES[name], SOURCES), file=name))
 
 
-@pytest.mark.parametrize("name", ["lenet5.arch", "resnet18.arch", "mobilenet_v2.arch"])
+@pytest.mark.parametrize("name", zoo_params(["lenet5.arch", "resnet18.arch", "mobilenet_v2.arch"], FAST_SPECS[:2]))
 def test_truncation_at_every_byte(name: str) -> None:
     """Every prefix of the file's bytes, loaded from disk as the CLI does (some cut a UTF-8 character)."""
     raw = (fuzz.SPECS / name).read_bytes()
@@ -109,7 +117,9 @@ def test_seeded_generators() -> None:
         check(case)
 
 
-@pytest.mark.parametrize("case", list(fuzz.corpus()), ids=lambda c: c.kind.removeprefix("corpus:"))
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.kind.removeprefix("corpus:"),
+                                               marks=[pytest.mark.slow] if c.kind in HEAVY_CORPUS else [])
+                                  for c in fuzz.corpus()])
 def test_adversarial_corpus(case: fuzz.Case) -> None:
     check(case)
 

@@ -9,10 +9,10 @@ SMALL = 64  # input resolution for whole-zoo tests: enough for every zoo network
 
 
 def zoo_names() -> list[str]:
-    """The zoo's families (see ``tests.conftest.zoo_families``)."""
-    from tests.conftest import zoo_families
+    """Models that between them use every op configuration of the zoo (``tests.conftest.OP_COVER``)."""
+    from tests.conftest import OP_COVER
 
-    return zoo_families()
+    return list(OP_COVER)
 
 
 def small(name: str) -> Network:
@@ -24,6 +24,20 @@ def small(name: str) -> Network:
         except archspec.SpecError:
             pass
     return net
+
+
+def slim(name: str) -> Network:
+    """``small(name)`` at a quarter of the width where its spec takes the knob and every op configuration
+    stays as it was (``tests.conftest.op_configurations``): for the exporters, whose time goes with the
+    number of ops and the bytes of weights they write, not with what they translate."""
+    from tests.conftest import op_configurations
+
+    net = small(name)
+    try:
+        thin = archspec.load(name, overrides={"resolution": net.input[1], "width": 0.25})
+    except archspec.SpecError:
+        return net
+    return thin if op_configurations(thin.target) == op_configurations(net.target) else net
 
 
 def randomize_norms(module) -> None:  # type: ignore[no-untyped-def]

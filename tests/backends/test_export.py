@@ -48,7 +48,8 @@ def test_network_methods() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", zoo_names())
 def test_zoo_torchscript_matches(name: str) -> None:
-    """(The whole zoo through torch.export is checked in test_onnx, which exports through it.)"""
+    """Every op configuration of the zoo (``zoo_names``); torch.export's programs are checked in test_onnx,
+    which exports through it."""
     net, m = _module(name)
     x = torch.randn(1, *net.input)
     with torch.no_grad():

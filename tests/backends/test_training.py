@@ -12,10 +12,10 @@ import torch.nn.functional as F
 import archspec
 from archspec import SpecError
 from archspec.backends.torch import resolve_device
-from tests.conftest import zoo_families
+from tests.conftest import OP_COVER
 
 DEVICE = resolve_device("auto")
-ENTRIES = zoo_families()
+ENTRIES = list(OP_COVER)
 RESOLUTIONS = (64, 96, 128, 160, 192, 224)
 
 

@@ -84,10 +84,11 @@ def test_op_exports(name: str) -> None:
     module = net.to_torch().eval()
     torch.manual_seed(0)
     x = torch.randn(2, *net.input)
+    program = net.to_exported(module=module)  # the ONNX export below goes through the same program
     with torch.no_grad():
         want = module(x)
         assert torch.allclose(net.to_torchscript(module=module)(x), want), f"op `{name}`: TorchScript output differs"
-        assert torch.allclose(net.to_exported(module=module).module()(x), want), f"op `{name}`: torch.export differs"
+        assert torch.allclose(program.module()(x), want), f"op `{name}`: torch.export differs"
     reasons = [r for n in net.graph.nodes if (r := n.defn.unsupported_for("onnx", n.attrs))]
     if reasons:  # an op ONNX cannot take says so: one located error naming it, no half-written model
         with pytest.raises(Unsupported, match=f"`{name}` is not supported by the ONNX backend"):
@@ -95,9 +96,10 @@ def test_op_exports(name: str) -> None:
         body = "".join(f"  {line}\n" for line in layerops.get(name).example.splitlines() if "size=" not in line)
         net = archspec.loads(f"network rest\ninput 8x8x8\nstem:\n{body}", file="<the example's other nodes>")
         module = net.to_torch().eval()
+        program = net.to_exported(module=module)
         with torch.no_grad():
             want = module(x)
-    got = onnx.run(net.to_onnx(module=module), x)
+    got = onnx.run(net.to_onnx(program=program), x)
     assert torch.allclose(torch.from_numpy(got), want, atol=1e-5), f"op `{name}`: ONNX output differs"
 
 

@@ -13,20 +13,17 @@ import json
 
 import pytest
 
-from tests.conftest import REFERENCE
+from tests.conftest import REFERENCE, zoo_params
 from tests.specs._torchvision import assert_same_logits
 
 NAMES = list(json.loads(REFERENCE.read_text())["models"])
 SIZE = {"inception_v3": 96}
-# Over a second each on two cores (hundreds of millions of parameters, or many layers): still run, marked.
-SLOW = {"regnet_y_128gf", "regnet_y_32gf", "regnet_x_32gf", "regnet_y_16gf", "vgg19_bn", "vgg19", "vgg16_bn", "vgg16",
-        "convnext_large", "efficientnet_v2_l"}
 
 
 def test_every_reference_model_is_compared() -> None:
     assert len(NAMES) == 68 and len(set(NAMES)) == 68
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.slow] if n in SLOW else []) for n in NAMES])
+@pytest.mark.parametrize("name", zoo_params(NAMES))
 def test_logits_equal_torchvision(name: str) -> None:
     assert_same_logits(name, size=SIZE.get(name, 64), batch=2)

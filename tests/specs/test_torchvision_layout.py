@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from tests.conftest import REFERENCE
+from tests.conftest import REFERENCE, zoo_params
 from tests.specs._torchvision import assert_same_state_layout
 
 NAMES = sorted(json.loads(REFERENCE.read_text())["models"])
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", zoo_params(NAMES))
 def test_state_dict_layout_equals_torchvisions(name: str) -> None:
     assert_same_state_layout(name)

@@ -14,7 +14,7 @@ import torch
 import archspec
 from archspec import zoo
 from archspec.parse import parse
-from tests.conftest import REFERENCE, ROOT, SAME_STRUCTURE, zoo_families
+from tests.conftest import OP_COVER, REFERENCE, ROOT, SAME_STRUCTURE, op_configurations, zoo_families
 from tests.specs._torchvision import assert_counts_equal_reference
 
 
@@ -78,6 +78,21 @@ def test_a_model_the_mechanics_tests_skip_repeats_a_structure_they_run(name: str
     kept = SAME_STRUCTURE[name]
     assert kept in zoo_families() and name not in zoo_families()
     assert _structure(name) == _structure(kept)
+
+
+@pytest.mark.slow  # loads every zoo model
+def test_the_op_cover_uses_everything_the_zoo_does() -> None:
+    """The export tests run on OP_COVER: between them those models must use every op configuration and
+    kind of scope of the whole zoo."""
+    have: set[tuple] = set()
+    for name in OP_COVER:
+        have |= op_configurations(archspec.load(name))
+    missing: dict[tuple, str] = {}
+    for e in zoo.entries():
+        for c in op_configurations(archspec.load(e.name)) - have:
+            missing.setdefault(c, e.name)
+    assert not missing, "add to OP_COVER in tests/conftest.py: " + ", ".join(
+        f"{m} (for {c[0]} {c[1:]})" for c, m in missing.items())
 
 
 # The torchvision classifiers in tests/reference/torchvision.json that the zoo does not build yet.

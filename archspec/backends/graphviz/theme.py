@@ -7,6 +7,7 @@ node fills are tints of them (so dark text stays readable) and borders the full 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from archspec.layerops import all_ops
 
@@ -60,6 +61,7 @@ def dominant(kinds: list[str] | tuple[str, ...]) -> str:
     return "other"
 
 
+@cache  # a handful of colour pairs, asked for by every node of every diagram
 def _mix(a: str, b: str, t: float) -> str:
     """``t`` of colour ``a`` over colour ``b``, as #rrggbb (integer maths: stable output)."""
     ca = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
