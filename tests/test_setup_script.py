@@ -12,6 +12,8 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -34,6 +36,7 @@ def _run(tmp_path: Path, pip_exit: int = 0) -> subprocess.CompletedProcess[str]:
                           env=env, timeout=60)
 
 
+@pytest.mark.slow  # runs the script (with stand-ins for the installers): seconds
 def test_setup_says_each_step_and_keeps_saying_it(tmp_path: Path) -> None:
     done = _run(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -49,6 +52,7 @@ def test_setup_says_each_step_and_keeps_saying_it(tmp_path: Path) -> None:
     assert text.count("done in ") == 2 and ".venv is " in text  # each install says how long and how big
 
 
+@pytest.mark.slow
 def test_setup_stops_when_an_install_fails(tmp_path: Path) -> None:
     done = _run(tmp_path, pip_exit=3)
     assert done.returncode != 0 and "done: .venv holds" not in done.stdout

@@ -328,6 +328,7 @@ def _dot_version(data: bytes) -> bytes:
 
 
 @needs_dot
+@pytest.mark.slow  # draws the whole gallery
 def test_gallery_is_up_to_date() -> None:
     fresh = gallery.files()
     committed = {p.name for p in GALLERY.glob("*")} if GALLERY.is_dir() else set()
