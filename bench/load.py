@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -276,25 +277,31 @@ async def _export(page: Any) -> None:
 
 
 # A spec near the explorer's budget: ResNet-18 with 4,000 blocks in its first stage (~28,000 layers).
-HOSTILE_REPEATS = 4000
+HOSTILE_REPEATS = 2800  # ResNet-18 with 2,800 blocks in its first stage: ~19,600 layers, just under the explorer's budget
 SERVER_P95_BUDGET_S = 1.0  # the issue's budget: a script run on the server, p95, at 10 users
 
 
-async def hostile(browser: Any, url: str, done: asyncio.Event, count: list[int]) -> None:
-    """Paste a huge spec and a slightly different one, over and over, until the other users are done."""
+# ResNet-18's first stage row (`64  x2 s1`, however it is aligned): its repeat count is what gets huge.
+_FIRST_ROW = re.compile(r"^(\s*64\s+x)2(\s)", re.M)
+
+
+async def hostile(browser: Any, url: str, done: asyncio.Event, count: list[int], problems: list[str]) -> None:
+    """Paste a huge spec and a slightly different one, over and over, until the other users are done.
+    Its own latencies are not measured; that it never pasted is reported (``problems``)."""
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         await _open(page, f"{url}/?model=resnet18&page=Edit&tag=hostile")
         text = await _text(page)
+        if not _FIRST_ROW.search(text):
+            raise RuntimeError("resnet18's text has no `64 x2` stage row to make huge")
         while not done.is_set():
-            big = text.replace("64  x2  s1", f"64  x{HOSTILE_REPEATS + count[0] % 7}  s1", 1)
-            await _type(page, big)
+            await _type(page, _FIRST_ROW.sub(rf"\g<1>{HOSTILE_REPEATS + count[0] % 7}\2", text, count=1))
             await _idle(page)
             count[0] += 1
-    except Exception:  # noqa: BLE001,S110 -- the hostile user's own failures are not measured
-        pass
+    except Exception as exc:  # noqa: BLE001 -- a hostile user's failure is not a user's: reported apart
+        problems.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
     finally:
         await context.close()
 
@@ -306,8 +313,8 @@ async def run_level(url: str, users: int, rounds: int, hostiles: int = 0) -> tup
     errors: list[str] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        done, pasted = asyncio.Event(), [0]
-        spoilers = [asyncio.create_task(hostile(browser, url, done, pasted)) for _ in range(hostiles)]
+        done, pasted, problems = asyncio.Event(), [0], []
+        spoilers = [asyncio.create_task(hostile(browser, url, done, pasted, problems)) for _ in range(hostiles)]
         t0 = time.perf_counter()
         for r in range(rounds):
             await asyncio.gather(*(user(browser, url, MODELS[(i + r) % len(MODELS)], timings, errors) for i in range(users)))
@@ -316,6 +323,7 @@ async def run_level(url: str, users: int, rounds: int, hostiles: int = 0) -> tup
         await asyncio.gather(*spoilers)
         if hostiles:
             timings["hostile pastes"] = [float(pasted[0])]
+            errors += [f"hostile user: {p}" for p in problems[:2]]
         await browser.close()
     return timings, errors, wall
 

@@ -11,6 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from archspec.cli.helpformat import Help
 from archspec.collector import paused
 
 with paused():  # rich's import: many objects, no garbage
@@ -49,7 +50,7 @@ examples:
   archspec expand efficientnet_b3                 every block and repeat written out
   archspec fmt specs/*.arch --check               canonical formatting
   archspec explore resnet50                       the design explorer in the browser
-  archspec lsp                                    the language server an editor starts (docs/editors.md)
+  archspec lsp                                    the language server for editors (docs/editors.md)
 
 SPEC is a path, path.arch:variant, or a zoo name (see `archspec zoo`).
 {EXIT_CODES}
@@ -64,7 +65,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="archspec",
         description="A compiler for convolutional network architectures written as text.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=Help,
     )
     from archspec import __version__
 

@@ -20,6 +20,7 @@ from archspec.cli.common import (
     totals_line,
 )
 from archspec.cli.fit import print_table
+from archspec.cli.helpformat import Help
 from archspec.conventions import CONVENTIONS
 
 HELP = """examples:
@@ -36,7 +37,7 @@ HELP = """examples:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyze", help="shapes, params, MACs, FLOPs and memory", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     add_spec_args(p)
     p.add_argument("--per-layer", action="store_true", help="also list every layer")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")

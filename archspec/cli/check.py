@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from archspec.cli.common import EXIT_OK, add_spec_args, load_network, print_json, say
+from archspec.cli.helpformat import Help
 
 HELP = """examples:
   archspec check specs/resnet50.arch
@@ -17,7 +18,7 @@ as {"ok": false, "file", "line", "col", "message", "hint", "exit_code", ...}.
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="validate a spec", epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser("check", help="validate a spec", epilog=HELP, formatter_class=Help)
     add_spec_args(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run)

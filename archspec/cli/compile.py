@@ -13,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from archspec.backends import BACKENDS
 from archspec.cli.common import EXIT_OK, add_spec_args, err, load_network, print_json, print_stages, say, shape, totals_line
+from archspec.cli.helpformat import Help
 from archspec.errors import SpecError, did_you_mean
 from archspec.extras import require
 from archspec.files import write_atomic
@@ -38,7 +39,7 @@ EXPORTERS = frozenset(name for name, b in BACKENDS.items() if b.needs in ("torch
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("compile", help="build the PyTorch module, run it once, write artifacts", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     add_spec_args(p)
     p.add_argument("-o", "--out", default="build", metavar="DIR", help="artifacts go to DIR/<name>/ (default build)")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from archspec.cli.common import EXIT_OK, human, out, parse_overrides, print_json, say, shape
 from archspec.cli.fit import print_table
+from archspec.cli.helpformat import Help
 from archspec.diff import diff
 from archspec.network import load
 
@@ -25,7 +26,7 @@ Stages are matched by name. Exit code 0 either way; `--json` has "same": true wh
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("diff", help="compare two designs stage by stage", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     p.add_argument("a", metavar="A", help="a .arch file, path.arch:variant, a zoo name, or a spec.json")
     p.add_argument("b", metavar="B", help="the design to compare it with")
     for side in ("", "-a", "-b"):

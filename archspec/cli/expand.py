@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from archspec.cli.common import EXIT_OK, add_spec_args, load_network, out
+from archspec.cli.helpformat import Help
 from archspec.files import write_atomic
 
 HELP = """examples:
@@ -20,7 +21,7 @@ with the same sizes, in the same order.
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("expand", help="print the fully expanded spec (blocks and repeats written out)", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     add_spec_args(p)
     p.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(run=run)

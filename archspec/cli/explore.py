@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from archspec.cli.common import EXIT_BAD_INPUT, err, out
+from archspec.cli.helpformat import Help
 from archspec.explorer import START_ENV
 from archspec.extras import require
 
@@ -24,7 +25,7 @@ Needs the app extra: pip install 'archspec[app]'. Stop it with Ctrl+C.
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("explore", help="serve the design explorer in the browser", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     p.add_argument("spec", metavar="SPEC", nargs="?", help="a zoo name, a .arch file or path.arch:variant to open")
     p.add_argument("--port", type=int, default=8501, metavar="N", help="the port to serve on (default 8501)")
     p.add_argument("--address", default="localhost", metavar="HOST",

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from archspec.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, err, out
+from archspec.cli.helpformat import Help
 from archspec.errors import SpecError
 from archspec.files import write_atomic
 from archspec.fmt import fmt, same_spec
@@ -27,7 +28,7 @@ The formatted text parses to the same IR (checked before anything is written).
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fmt", help="format a spec canonically, comments kept", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     p.add_argument("specs", nargs="+", metavar="SPEC", help=".arch files (or a spec.json, or a zoo name to print)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not formatted")

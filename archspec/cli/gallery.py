@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from archspec.cli.common import EXIT_FAILED, EXIT_OK, err, out
+from archspec.cli.helpformat import Help
 
 HELP = """examples:
   archspec gallery                 rewrite docs/gallery/
@@ -19,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     from archspec.backends.graphviz.gallery import DEFAULT_DIR
 
     p = sub.add_parser("gallery", help="regenerate the docs gallery of zoo diagrams", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     p.add_argument("dir", nargs="?", default=DEFAULT_DIR, metavar="DIR", help=f"where to write (default {DEFAULT_DIR})")
     p.set_defaults(run=run)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from archspec.cli.common import EXIT_OK, count, parse_overrides
+from archspec.cli.helpformat import Help
 from archspec.extras import require
 
 HELP = """examples:
@@ -21,7 +22,7 @@ Needs the lsp extra: pip install 'archspec[lsp]'.
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("lsp", help="the language server for editors (stdio)", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     p.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)")
     p.add_argument("--variant", "-V", help="the variant family specs are analysed at (default: each one's first)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",

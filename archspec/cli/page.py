@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 
 from archspec.cli.common import EXIT_BAD_INPUT, EXIT_OK, err, out
+from archspec.cli.helpformat import Help
 from archspec.extras import require
 from archspec.files import write_atomic
 
@@ -28,7 +29,7 @@ STYLE = ("body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;p
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("page", help="a Markdown page with archspec blocks as HTML", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     p.add_argument("page", metavar="FILE.md", help="the Markdown page")
     p.add_argument("-o", "--out", metavar="FILE", help="where to write (default FILE.html beside the page)")
     p.set_defaults(run=run)

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from archspec.backends import graphviz as gv
 from archspec.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_spec_args, err, load_network, out
+from archspec.cli.helpformat import Help
 from archspec.files import write_atomic
 
 HELP = """examples:
   archspec render resnet152 -o resnet152.svg                 blocks, repeats folded (×35)
   archspec render mobilenet_v2 -o m.png --layout compact     stages wrapped to fit a page, numbered continuations
-  archspec render specs/googlenet.arch -o g.pdf --level layer every op, clustered by stage and block
+  archspec render specs/googlenet.arch -o g.pdf --level layer  every op, clustered by stage and block
   archspec render resnet152 -o r.svg --level layer --unfold  every block, not one of each identical run
   archspec render efficientnet_b0 -o b0.png --level stage    one node per stage, as a paper's table
   archspec render resnet50 -o r50.png --dpi 300              a png for print (default 192 dpi)
@@ -29,7 +30,7 @@ The format follows the extension of -o (.svg .png .pdf .dot). svg, png and pdf n
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="draw the network: svg, png, pdf or dot", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     add_spec_args(p)
     p.add_argument("-o", "--out", metavar="FILE",
                    help="output file, .svg .png .pdf or .dot (default NAME.svg; - for DOT on stdout)")

@@ -7,6 +7,7 @@ import json
 
 from archspec import ir
 from archspec.cli.common import EXIT_OK, out, print_json
+from archspec.cli.helpformat import Help
 from archspec.files import write_atomic
 
 HELP = """examples:
@@ -20,7 +21,7 @@ reads such a file back into the identical network.
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("schema", help="print the JSON Schema of the spec IR", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     p.add_argument("-o", "--out", metavar="FILE", help="write the schema to FILE instead of stdout")
     p.set_defaults(run=run)
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from archspec.cli.common import EXIT_OK, add_spec_args, load_network, out
+from archspec.cli.helpformat import Help
 from archspec.files import write_atomic
 from archspec.papertable import FORMATS, LAYOUTS, build, render
 
@@ -24,7 +25,7 @@ tcns when a stage's block has an expansion ratio (t or e). Every row has its par
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("table", help="the stage table as papers print it (md, latex, html, csv)", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     add_spec_args(p)
     p.add_argument("--format", "-f", choices=FORMATS, default="md", help="md (default), latex, html or csv")
     p.add_argument("--layout", choices=LAYOUTS, default="auto", help="resnet, tcns or auto (default)")

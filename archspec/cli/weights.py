@@ -7,12 +7,13 @@ import io
 from pathlib import Path
 
 from archspec.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_spec_args, err, load_network, out, print_json
+from archspec.cli.helpformat import Help
 from archspec.extras import require
 from archspec.files import write_atomic
 
 HELP = """examples:
   archspec weights import resnet50 --from torchvision:resnet50 -o resnet50.pt
-  archspec weights import specs/resnet18.arch --from checkpoint.pth -o ours.pt --json
+  archspec weights import resnet18 --from checkpoint.pth -o ours.pt --json
 
 Tensors are mapped by position with a shape check each (the names may differ); a failure names the
 first mismatch, both keys and both shapes, and exits 2. torchvision:NAME builds
@@ -23,10 +24,10 @@ archspec's keys: `net.to_torch(weights="out.pt")` and the generated `.py` model 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("weights", help="import foreign weights onto a spec's module", epilog=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=Help)
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     imp = actions.add_parser("import", help="map a state_dict onto the module by position", epilog=HELP,
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+                             formatter_class=Help)
     add_spec_args(imp)
     imp.add_argument("--from", dest="source", required=True, metavar="FILE|torchvision:NAME",
                      help="a state_dict saved with torch.save, or torchvision:NAME")

@@ -9,6 +9,7 @@ from rich.table import Table
 from archspec import zoo
 from archspec.cli.common import EXIT_OK, human, out, print_json
 from archspec.cli.fit import print_table
+from archspec.cli.helpformat import Help
 from archspec.network import load
 
 HELP = """examples:
@@ -19,7 +20,7 @@ HELP = """examples:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("zoo", help="list the model zoo", epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser("zoo", help="list the model zoo", epilog=HELP, formatter_class=Help)
     p.add_argument("--json", action="store_true", help="print [{name, spec, variant}, ...]")
     p.set_defaults(run=run)
 

@@ -21,8 +21,10 @@ from archspec.network import Network
 
 MAX_SPEC_BYTES = 200_000
 # Tighter than the library's default: a layer graph this large is already unreadable on screen,
-# and a typo such as `x100000` must not tie the server up.
-BUDGET = archspec.Budget(max_nodes=60_000, max_params=5_000_000_000)
+# and a typo such as `x100000` must not tie the server up. 20,000 layers is 18 times the zoo's
+# largest (EfficientNetV2-L, 1,091); past it a spec is refused while it is lowered, in a fraction
+# of a second, so one user pasting huge specs does not slow the others' script runs (bench/load.py).
+BUDGET = archspec.Budget(max_nodes=20_000, max_params=5_000_000_000)
 KNOBS = ("alpha", "rho", "phi")
 KNOB_SYMBOL = {"alpha": "α", "rho": "ρ", "phi": "φ"}
 
@@ -112,6 +114,9 @@ def load_uncached(text: str, file: str = "spec.arch", variant: str | None = None
     try:
         net = archspec.loads(text, file, variant, dict(overrides) or None, BUDGET)
     except archspec.SpecError as err:
+        if err.hint and "--max-" in err.hint:  # a budget: the explorer has no flags, the command line does
+            err.hint = (f"the explorer analyses networks of up to {BUDGET.max_nodes:,} layers; the command line "
+                        f"takes more: `archspec analyze FILE {err.hint.rsplit('with ', 1)[-1]} N`")
         if err.file not in (None, file):
             # Not located in the text (a knob out of range): the message alone says it.
             report = f"{err.message}" + (f"\n  hint: {err.hint}" if err.hint else "")
@@ -127,7 +132,11 @@ def load_uncached(text: str, file: str = "spec.arch", variant: str | None = None
     return Outcome(net=net, seconds=time.perf_counter() - t0)
 
 
-@st.cache_data(max_entries=96, show_spinner=False)
+# Shared by every session, not copied: st.cache_data pickles what it returns on every hit, which for a
+# network near the budget took ~0.7 s of the server's one interpreter, holding up every other session.
+# A Network is a value: nothing in the explorer changes one. 32 entries of at most ~15 MB each (a
+# network at the budget) bound the memory.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def analyse(text: str, file: str = "spec.arch", variant: str | None = None, overrides: Overrides = ()) -> Outcome:
     """``load_uncached``, cached on the text, file name, variant and knobs."""
     return load_uncached(text, file, variant, overrides)

@@ -55,10 +55,19 @@ def test_hostile_text_shows_an_error(app: AppTest, text: str) -> None:
 
 @pytest.mark.slow  # ~5 s
 def test_a_big_valid_spec_analyses(app: AppTest) -> None:
-    """30,000 layers written out one per line: large, but a design, not an attack."""
-    set_spec(app, H + STEM + "  act\n" * 30_000)
+    """19,000 layers written out one per line: large, but a design, not an attack."""
+    set_spec(app, H + STEM + "  act\n" * 19_000)
     assert not app.exception and not app.error
-    assert metric(app, "Layers") == "30,003"  # conv, norm, act, then the acts
+    assert metric(app, "Layers") == "19,003"  # conv, norm, act, then the acts
+
+
+def test_past_the_explorers_budget_the_hint_names_the_command_line(app: AppTest) -> None:
+    from archspec.explorer.model import BUDGET
+
+    set_spec(app, H + STEM + "  act\n" * (BUDGET.max_nodes + 10))
+    assert not app.exception and app.error
+    assert f"more than {BUDGET.max_nodes:,} layers" in " ".join(e.value for e in app.error)
+    assert "archspec analyze FILE --max-layers N" in " ".join(c.value for c in app.code)  # the report under it
 
 
 def test_explorer_recovers_after_hostile_text(app: AppTest) -> None:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 import archspec
+from archspec.cli import COMMANDS as COMMAND_NAMES
 from archspec.cli import common, main
 
 NUMBER = re.compile(r"\d[\d,.×]*(?: [KMGT]?B\b| [KMGT]\b)?")  # 25,557,032 · 512×28×28 · 1.03 G · 150.25 MB
@@ -60,3 +61,40 @@ def test_zoo_and_diff_keep_names_and_reasons(capsys: pytest.CaptureFixture[str],
     assert "`spec` left out to fit 80 columns" in zoo
     diff = render(capsys, monkeypatch, 80, "diff", "resnet50", "resnet50_paper")
     assert diff.count("stride_on 3→1") == 4 and "950.53 M (-7.5%)" in diff
+
+
+def _help(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, columns: int, *args: str) -> str:
+    monkeypatch.setenv("COLUMNS", str(columns))  # argparse reads the terminal's width from it
+    try:
+        code = main([*args, "--help"])
+    except SystemExit as done:
+        code = done.code
+    assert code in (0, None)
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["", *COMMAND_NAMES])
+def test_every_help_fits_80_columns_and_says_everything(capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """The examples and notes under the options wrap too (argparse prints an epilog as written)."""
+    args = [command] if command else []
+    narrow = _help(capsys, monkeypatch, 80, *args)
+    wide = _help(capsys, monkeypatch, 250, *args)
+    assert [ln for ln in narrow.splitlines() if len(ln) > 80] == []
+    assert narrow.split() == wide.split()  # the same words in the same order: nothing cut
+    assert "examples:" in narrow
+
+
+def test_an_example_too_wide_goes_under_its_command() -> None:
+    from archspec.cli.helpformat import fit
+
+    text = ("examples:\n  archspec a x   short\n  archspec b --long-option value   " + "a long description " * 5 + "\n"
+            "  1  an item whose text runs on " + "and on " * 12 + "\n     its second line\n")
+    lines = fit(text, 60)
+    assert lines[:3] == ["examples:", "  archspec a x", "      short"]
+    assert lines[3] == "  archspec b --long-option value" and all(ln.startswith("      a long") or ln.startswith("      ")
+                                                                      for ln in lines[4:6])
+    item = lines[lines.index(next(ln for ln in lines if ln.startswith("  1  "))):]
+    assert all(len(ln) <= 60 for ln in lines) and all(ln.startswith("     ") for ln in item[1:])
+    assert " ".join(item).split()[-3:] == ["its", "second", "line"]
+    assert fit("examples:\n  archspec a   b\n", 60) == ["examples:", "  archspec a   b"]  # fits: as written
