@@ -406,13 +406,14 @@ def hostile_note(data: dict[str, Any], hostile: dict[str, Any]) -> str:
     parts = []
     for r in hostile["levels"]:
         q = quiet.get(r["users"])
-        against = (f" against {q['server_p95_s']:.2f} s without them; fix → diagram p95 "
-                   f"{r['steps'].get('fix→diagram', {}).get('p95', float('nan')):.2f} s against "
-                   f"{q['steps'].get('fix→diagram', {}).get('p95', float('nan')):.2f} s") if q else ""
         budget = "within" if r["server_p95_s"] < SERVER_P95_BUDGET_S else "over"
+        against = f" against {q['server_p95_s']:.2f} s without them" if q else ""
+        browsers = (f"; in their browsers, whose core the hostile tabs share, fix → diagram took "
+                    f"{r['steps'].get('fix→diagram', {}).get('p95', float('nan')):.2f} s at p95 against "
+                    f"{q['steps'].get('fix→diagram', {}).get('p95', float('nan')):.2f} s") if q else ""
         parts.append(f"with {r['users']} users, {r['hostile']} more pasted a {HOSTILE_REPEATS:,}-block spec "
                      f"{r['hostile_pastes']} times: the others' script runs took {r['server_p95_s']:.2f} s at p95"
-                     f"{against} ({budget} the {SERVER_P95_BUDGET_S:g} s budget), {r['failed']} of their "
+                     f"{against} ({budget} the {SERVER_P95_BUDGET_S:g} s budget){browsers}; {r['failed']} of their "
                      f"{r['scripts']} scripts failed")
     cmd = " ".join(f"--{k} {v}" for k, v in (("users", " ".join(str(r["users"]) for r in hostile["levels"])),
                                              ("rounds", hostile["rounds"]),

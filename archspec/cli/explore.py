@@ -66,7 +66,11 @@ def command(args: argparse.Namespace) -> list[str]:
 
     return [sys.executable, "-m", "streamlit", "run", str(SCRIPT), "--server.port", str(args.port),
             "--server.address", args.address, "--server.headless", "false" if args.browser else "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            # Streamlit collects every generation of garbage after every script run, by default: with
+            # large networks in the shared cache that full pass held the interpreter for every session
+            # at once (py-spy: two thirds of the server's time under bench.load --hostile 2).
+            "--runner.postScriptGC", "false"]
 
 
 def run(args: argparse.Namespace) -> int:

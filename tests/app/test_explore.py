@@ -78,3 +78,14 @@ def test_a_missing_start_file_is_a_notice_not_a_crash(monkeypatch: pytest.Monkey
     at = _started_with(monkeypatch, str(tmp_path / "gone.arch"))
     assert any("could not open" in w.value for w in at.warning)
     assert "network resnet50" in spec_text(at)
+
+
+def test_the_server_runs_without_streamlits_garbage_pass_after_every_run() -> None:
+    """Both ways of starting the explorer turn off Streamlit's full collection after each script run,
+    which with large networks in the shared cache held up every session (bench.load --hostile)."""
+    import tomllib
+
+    cmd = command(argparse.Namespace(port=8501, address="127.0.0.1", browser=False))
+    assert cmd[cmd.index("--runner.postScriptGC") + 1] == "false"
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False and config["browser"]["gatherUsageStats"] is False
