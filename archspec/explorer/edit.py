@@ -51,4 +51,4 @@ def render(cur: Current) -> None:
         status(cur)
         metrics(cur)
         if cur.shown is not None:
-            diagram(cur, "stage", "TB")
+            diagram(cur, "stage", "TB", fit=True)  # its legend stands to the right: scaled, not cut

@@ -104,9 +104,10 @@ def render_svg(dot: str) -> bytes | None:
     return done.stdout if done.returncode == 0 and done.stdout else None
 
 
-def inline_svg(dot: str, level: str, rankdir: str) -> str | None:
+def inline_svg(dot: str, level: str, rankdir: str, fit: bool = False) -> str | None:
     """The diagram as HTML: the SVG (without its XML prolog, on one line so that Markdown leaves it
-    alone) in a scrolling box, or None. Labels are escaped by the Graphviz backend and by ``dot``."""
+    alone) in a scrolling box, or None; ``fit``: scaled down to the column's width instead (a preview
+    beside the editor). Labels are escaped by the Graphviz backend and by ``dot``."""
     svg = render_svg(dot)
     if svg is None:
         return None
@@ -114,8 +115,11 @@ def inline_svg(dot: str, level: str, rankdir: str) -> str | None:
     start = text.find("<svg")
     if start < 0:
         return None
+    body = text[start:]
+    if fit:
+        body = '<svg style="max-width:100%;height:auto"' + body[len("<svg"):]
     return (f'<div class="archspec-diagram" data-level="{level}" data-rankdir="{rankdir}" '
-            f'style="overflow:auto;max-width:100%;max-height:80vh">{" ".join(text[start:].split(chr(10)))}</div>')
+            f'style="overflow:auto;max-width:100%;max-height:80vh">{" ".join(body.split(chr(10)))}</div>')
 
 
 def pysource_available() -> bool:

@@ -59,8 +59,8 @@ def stale_note(cur: Current) -> None:
         st.warning("The spec has an error (see Edit); this is the last design that analysed.", icon="⚠️")
 
 
-def diagram(cur: Current, level: str, rankdir: str) -> None:
-    """The library's diagram of the design on screen."""
+def diagram(cur: Current, level: str, rankdir: str, fit: bool = False) -> None:
+    """The library's diagram of the design on screen; ``fit``: scaled to the column (see ``inline_svg``)."""
     d = cur.shown_design
     if d is None:
         return
@@ -69,7 +69,7 @@ def diagram(cur: Current, level: str, rankdir: str) -> None:
         st.info(f"No diagram: {why}.")
         return
     if layout_on_server():
-        html = inline_svg(dot, level, rankdir)
+        html = inline_svg(dot, level, rankdir, fit)
         if html is None:  # not handed to every browser instead: what stopped `dot` would stop them too
             st.info(f"No diagram: Graphviz did not lay out this {level} view within {SVG_TIMEOUT_S} s. "
                     "The Export tab has its DOT source.")

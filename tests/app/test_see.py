@@ -100,3 +100,13 @@ def test_the_browser_lays_out_when_asked(monkeypatch) -> None:
     monkeypatch.setenv(LAYOUT_ENV, "browser")
     at = open_app("See")
     assert at.get("graphviz_chart") and "digraph" in _dot(at)
+
+
+def test_the_edit_preview_scales_to_its_column_and_see_scrolls() -> None:
+    """Beside the editor the stage diagram (its legend to the right) is scaled to the column; the See
+    tab keeps the diagram at full size in a scrolling box, where text stays readable."""
+    edit = _dot(open_app("Edit"))
+    see = _dot(open_app("See"))
+    fitted = '<svg style="max-width:100%;height:auto"'
+    assert 'data-level="stage"' in edit and fitted in edit
+    assert 'data-level="block"' in see and fitted not in see and "<svg" in see
