@@ -37,6 +37,17 @@ class ArgDoc(NamedTuple):
 WHOLE, NUMBER, SIZE, FLAG, WORD = "whole number", "number", "size", "true/false", "word"
 
 
+def synopsis(doc: str) -> tuple[str, str]:
+    """An op's doc, ``conv C kK …: what it is``, as (the synopsis, the description): split at the first
+    ``: `` outside brackets (the language reference and the language server show them apart)."""
+    depth = 0
+    for i, ch in enumerate(doc):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and doc.startswith(": ", i):
+            return doc[:i], doc[i + 2:]
+    return doc, ""
+
+
 def code_words(words: tuple[str, ...] | dict[str, Any]) -> str:
     return " ".join(f"`{w}`" for w in words)
 
@@ -164,6 +175,9 @@ OPS: dict[str, OpSchema] = {
 }
 OPS["linear"] = OPS["fc"]
 
+# `split=N` of `concat:` and `select:`: the branches read channel chunks instead of the whole input.
+CHUNKS = ArgDoc(WHOLE, "none (every branch reads the whole input)", "divides the input channels; one branch per chunk",
+                "equal channel chunks, one per branch")
 COMBINATORS = {
     "residual": OpSchema(
         keys=("shortcut", "drop_path", "shortcut_norm", "act", "order"),
@@ -183,8 +197,7 @@ COMBINATORS = {
         keys=("split",),
         doc="concat [split=N]: branches side by side, joined along channels; with split=N, branch i gets the "
             "i-th of N equal channel chunks of the input (ShuffleNet v2) instead of all of it",
-        info={"split": ArgDoc(WHOLE, "none (every branch reads the whole input)",
-                              "divides the input channels; one branch per chunk", "equal channel chunks, one per branch")},
+        info={"split": CHUNKS},
     ),
     "sum": OpSchema(
         keys=("act",),
@@ -197,8 +210,7 @@ COMBINATORS = {
         doc="select [split=N]: branches of equal shape weighted per channel by an attention across them, then "
             "added: their sum goes through the `attention:` body (ending with N·C channels at 1×1), a softmax "
             "across the N branches makes the weights (SKNet's selective kernel; ResNeSt's split attention)",
-        info={"split": ArgDoc(WHOLE, "none (every branch reads the whole input)",
-                              "divides the input channels; one branch per chunk", "equal channel chunks, one per branch")},
+        info={"split": CHUNKS},
     ),
     "cascade": OpSchema(
         keys=("split",),

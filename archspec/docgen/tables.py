@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from archspec import ir
+from archspec.ops import synopsis
 
 _ORDINAL = ("1st", "2nd", "3rd", "4th", "5th")
 
@@ -59,16 +60,6 @@ def _arg_rows(schema: object, short: bool = True) -> list[tuple[str, ...]]:
 _ARG_HEAD = ("argument", "written", "type", "default", "values", "meaning")
 
 
-def _synopsis(doc: str) -> tuple[str, str]:
-    """``conv C kK …: what it is`` → (the synopsis, the description), split at the first ``: `` outside brackets."""
-    depth = 0
-    for i, ch in enumerate(doc):
-        depth += (ch in "([") - (ch in ")]")
-        if depth == 0 and doc.startswith(": ", i):
-            return doc[:i], doc[i + 2:]
-    return doc, ""
-
-
 def schema_section(schemas: dict[str, object], makes: dict[str, list[str]] | None = None) -> list[str]:
     """A heading, synopsis and argument table per op statement or combinator."""
     out: list[str] = []
@@ -78,7 +69,7 @@ def schema_section(schemas: dict[str, object], makes: dict[str, list[str]] | Non
             out += [f"#### `{name}`", "", f"Another name for `{seen[id(schema)]}`.", ""]
             continue
         seen[id(schema)] = name
-        syntax, what = _synopsis(schema.doc)  # type: ignore[attr-defined]
+        syntax, what = synopsis(schema.doc)  # type: ignore[attr-defined]
         out += [f"#### `{name}`", "", f"`{syntax}`" + (f" — {what}" if what else ""), ""]
         if makes and makes.get(name):
             out += ["Layer-graph ops it makes: " + ", ".join(_code(m) for m in makes[name]) + ".", ""]
@@ -92,7 +83,7 @@ def settings() -> list[str]:
 
     out: list[str] = []
     for name, schema in SETTING_SCHEMAS.items():
-        _, what = _synopsis(schema.doc)
+        _, what = synopsis(schema.doc)
         out += [f"#### `{name}:`", "", what[:1].upper() + what[1:] + ".", ""]
         out += [*_table(_ARG_HEAD, _arg_rows(schema, short=False)), ""]
     return out

@@ -8,6 +8,7 @@ Zoo specs are read by entry, from the zoo's own list.
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,9 +115,11 @@ def load_uncached(text: str, file: str = "spec.arch", variant: str | None = None
     try:
         net = archspec.loads(text, file, variant, dict(overrides) or None, BUDGET)
     except archspec.SpecError as err:
-        if err.hint and "--max-" in err.hint:  # a budget: the explorer has no flags, the command line does
-            err.hint = (f"the explorer analyses networks of up to {BUDGET.max_nodes:,} layers; the command line "
-                        f"takes more: `archspec analyze FILE {err.hint.rsplit('with ', 1)[-1]} N`")
+        flag = re.search(r"--max-[a-z-]+", err.hint or "")
+        if flag:  # past a budget: the explorer has no flags to raise it, the command line does
+            limit = f" of {BUDGET.max_nodes:,} layers" if flag[0] == "--max-layers" else ""
+            err.hint = (f"past the explorer's budget{limit}; the command line takes more: "
+                        f"`archspec analyze FILE {flag[0]} N`")
         if err.file not in (None, file):
             # Not located in the text (a knob out of range): the message alone says it.
             report = f"{err.message}" + (f"\n  hint: {err.hint}" if err.hint else "")

@@ -10,7 +10,7 @@ from archspec.layerops.act import ACTIVATIONS, ALIASES
 from archspec.layerops.norm import NORMS
 from archspec.layerops.upsample import MODES as UPSAMPLE_MODES
 from archspec.lower import LOCAL_DOCS
-from archspec.ops import COMBINATORS, OPS, ORDER_DOCS, SHORTCUT_DOCS, ArgDoc, OpSchema
+from archspec.ops import COMBINATORS, OPS, ORDER_DOCS, SHORTCUT_DOCS, ArgDoc, OpSchema, synopsis
 from archspec.scaling import GREEK, KNOB_DOCS, SETTING_SCHEMAS
 from archspec.transform import SETTINGS, TOP_LEVEL_WORDS
 
@@ -89,17 +89,6 @@ def describe_arg(canon: str, doc: ArgDoc) -> str:
     if doc.values:
         bits.append(f"values {doc.values}")
     return "; ".join(bits)
-
-
-def synopsis(doc: str) -> tuple[str, str]:
-    """``conv C kK …: what it is`` → (the synopsis, the description), split at the first ``: `` outside
-    brackets (as the language reference splits them)."""
-    depth = 0
-    for i, ch in enumerate(doc):
-        depth += (ch in "([") - (ch in ")]")
-        if depth == 0 and doc.startswith(": ", i):
-            return doc[:i], doc[i + 2:]
-    return doc, ""
 
 
 def describe(doc: str) -> str:

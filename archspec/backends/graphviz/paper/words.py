@@ -34,10 +34,13 @@ def conv(n: Node) -> str:
     return ", ".join(parts)
 
 
-def pool(n: Node) -> str:
-    """'3×3 max pooling', '2×2 avg pooling, /2', 'global avg pooling'."""
+def pool(kind: str) -> Text:
+    """'3×3 max pooling', '2×2 avg pooling, /2', 'global avg pooling', for pooling of ``kind``."""
+    return lambda n: _pool(n, kind)
+
+
+def _pool(n: Node, kind: str) -> str:
     a = n.attrs
-    kind = "max" if n.op == "maxpool" else "avg"
     if a.mode == "global":
         return f"global {kind} pooling"
     if a.mode == "adaptive":
@@ -72,7 +75,7 @@ ROLE: dict[str, str] = {
     "droppath": "omit", "layerscale": "omit", "flatten": "omit", "permute": "omit", "pad": "omit", "zeropad": "omit",
 }
 BOX_TEXT: dict[str, Text] = {
-    "conv": conv, "linear": linear, "maxpool": pool, "avgpool": pool, "concat": concat,
+    "conv": conv, "linear": linear, "maxpool": pool("max"), "avgpool": pool("avg"), "concat": concat,
     "mean": _fixed("global avg pooling"), "shuffle": _fixed("Channel shuffle"), "softmax": _fixed("softmax"),
     "upsample": lambda n: f"upsample ×{n.attrs.scale}",
     "add": _fixed("+"), "mul": _fixed("×"),
